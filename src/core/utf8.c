@@ -1,0 +1,155 @@
+/* UTF-8 primitives and Arabic character classes. */
+#include "utf8.h"
+
+size_t tj_utf8_seq_len(const unsigned char *s, size_t avail)
+{
+    if (avail == 0)
+        return 0;
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    uint32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (avail < n)
+        return 0;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+bool tj_utf8_check_text(const char *s, size_t len, size_t *bad_offset, bool *is_nul)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (u[i] >= 0x01 && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = u[i] ? tj_utf8_seq_len(u + i, len - i) : 0;
+        if (n == 0) {
+            if (bad_offset)
+                *bad_offset = i;
+            if (is_nul)
+                *is_nul = u[i] == 0;
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+uint32_t tj_utf8_next(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t n = tj_utf8_seq_len(u, len - *i);
+    if (n == 0) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    uint32_t cp = n == 1 ? u[0] : (uint32_t)(u[0] & (0x7F >> n));
+    for (size_t k = 1; k < n; k++)
+        cp = (cp << 6) | (u[k] & 0x3F);
+    *i += n;
+    return cp;
+}
+
+uint32_t tj_utf8_prev(const char *s, size_t *i)
+{
+    size_t j = *i;
+    do {
+        j--;
+    } while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && *i - j < 4);
+    size_t k = j;
+    uint32_t cp = tj_utf8_next(s, *i, &k);
+    *i = j;
+    return cp;
+}
+
+size_t tj_utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+bool tj_is_arabic_mark(uint32_t cp)
+{
+    return (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 ||
+           (cp >= 0x06D6 && cp <= 0x06DC) || (cp >= 0x06DF && cp <= 0x06E4) ||
+           (cp >= 0x06E7 && cp <= 0x06E8) || (cp >= 0x06EA && cp <= 0x06ED) ||
+           (cp >= 0x08D3 && cp <= 0x08FF);
+}
+
+bool tj_is_arabic_letter(uint32_t cp)
+{
+    return (cp >= 0x0620 && cp <= 0x063F) || (cp >= 0x0641 && cp <= 0x064A) ||
+           (cp >= 0x066E && cp <= 0x066F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x06D5 ||
+           (cp >= 0x06EE && cp <= 0x06EF) || (cp >= 0x06FA && cp <= 0x06FC) || cp == 0x06FF ||
+           (cp >= 0x0750 && cp <= 0x077F) || (cp >= 0x08A0 && cp <= 0x08C9) ||
+           (cp >= 0xFB50 && cp <= 0xFDFB) || (cp >= 0xFE70 && cp <= 0xFEFC);
+}
+
+bool tj_is_bidi_control(uint32_t cp)
+{
+    return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t tj_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+bool tj_utf8_has_arabic(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (tj_is_arabic_letter(tj_utf8_next(s, len, &i)))
+            return true;
+    }
+    return false;
+}
