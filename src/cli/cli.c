@@ -1,0 +1,167 @@
+/* Shared command-line plumbing. */
+#include "cli.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void tj_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tarjim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void tj_cli_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tarjim: note: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int tj_cli_usage(const struct tj_cmd *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tarjim %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'tarjim %s --help'.\n", cmd->name);
+    va_end(ap);
+    return 64;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *tj_cli_data_dir(void)
+{
+    static char dir[PATH_MAX];
+    if (dir[0])
+        return dir;
+    const char *env = getenv("TARJIM_DATA_DIR");
+    if (env && *env) {
+        snprintf(dir, sizeof dir, "%s", env);
+        return dir;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    bool installed = false;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            installed = strcmp(exe, TJ_BIN_DIR) == 0;
+        }
+    }
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/glossaries", TJ_SOURCE_DIR);
+    if (!installed && is_dir(probe))
+        snprintf(dir, sizeof dir, "%s", TJ_SOURCE_DIR);
+    else
+        snprintf(dir, sizeof dir, "%s", TJ_DATA_DIR);
+    return dir;
+}
+
+const char *tj_cli_freedict_dir(void)
+{
+    const char *env = getenv("TARJIM_FREEDICT_DIR");
+    return env && *env ? env : TJ_FREEDICT_DIR;
+}
+
+void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file)
+{
+    gl->files = tj_xreallocarray(gl->files, gl->n + 1, sizeof *gl->files);
+    gl->files[gl->n++] = file;
+}
+
+void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl)
+{
+    free(gl->files);
+    gl->files = NULL;
+    gl->n = 0;
+}
+
+int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out)
+{
+    struct tj_glossary *g = tj_glossary_create();
+    struct tj_diag diag;
+    if (!gl->no_default) {
+        char *path = tj_xasprintf("%s/glossaries/news-ar-en.tsv", tj_cli_data_dir());
+        enum tj_status rc = tj_glossary_load_file(g, path, &diag);
+        free(path);
+        if (rc != TJ_OK) {
+            tj_cli_error("bundled glossary: %s (set TARJIM_DATA_DIR, or use "
+                         "--no-default-glossary)",
+                         diag.message);
+            tj_glossary_destroy(g);
+            return 78;
+        }
+    }
+    for (size_t i = 0; i < gl->n; i++) {
+        enum tj_status rc = tj_glossary_load_file(g, gl->files[i], &diag);
+        if (rc != TJ_OK) {
+            /* A glossary the user named but that cannot be read is bad configuration. */
+            tj_cli_error("%s", diag.message);
+            tj_glossary_destroy(g);
+            return 78;
+        }
+    }
+    *out = g;
+    return 0;
+}
+
+size_t tj_cli_inputs(int argc, char **argv, const char *const **files)
+{
+    static const char *const stdin_only[] = {"-"};
+    if (optind < argc) {
+        *files = (const char *const *)argv + optind;
+        return (size_t)(argc - optind);
+    }
+    *files = stdin_only;
+    return 1;
+}
+
+int tj_cli_write(const struct tj_buf *buf, const char *path)
+{
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f) {
+        tj_cli_error("%s: cannot write: %s", path, strerror(errno));
+        return 73;
+    }
+    size_t n = buf->len ? fwrite(buf->data, 1, buf->len, f) : 0;
+    int bad = n != buf->len;
+    bad |= path ? fclose(f) != 0 : fflush(f) != 0;
+    if (bad) {
+        tj_cli_error("%s: write error: %s", path ? path : "<stdout>", strerror(errno));
+        return 74;
+    }
+    return 0;
+}
+
+int tj_cli_worse(int a, int b)
+{
+    /* Rank: 0 < 75 (partial) < everything else, which keeps the first seen. */
+    if (a == 0)
+        return b;
+    if (a == 75 && b != 0)
+        return b;
+    return a;
+}

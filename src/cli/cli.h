@@ -1,0 +1,60 @@
+/* Shared command-line plumbing: the command table entry, messages, data paths, and the
+ * options that several commands take (glossaries, output). */
+#ifndef TJ_CLI_H
+#define TJ_CLI_H
+
+#include "buf.h"
+#include "glossary.h"
+#include "tj.h"
+
+#include <stdbool.h>
+
+struct tj_cmd {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full help text */
+    int (*run)(int argc, char **argv);
+};
+
+extern const struct tj_cmd tj_cmd_translate;
+extern const struct tj_cmd tj_cmd_segment;
+extern const struct tj_cmd tj_cmd_glossary;
+extern const struct tj_cmd tj_cmd_providers;
+
+/* Prints "tarjim: message" to stderr. */
+void tj_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "tarjim: note: message" to stderr. */
+void tj_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a usage error ("tarjim CMD: message", then a hint) and returns 64. */
+int tj_cli_usage(const struct tj_cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Where glossaries/ and web/ are: $TARJIM_DATA_DIR; the install's data directory when this is
+ * the installed executable; else the source tree when run from the build tree. */
+const char *tj_cli_data_dir(void);
+/* Where the FreeDict files are: $TARJIM_FREEDICT_DIR or the configured default. */
+const char *tj_cli_freedict_dir(void);
+
+/* Glossary options shared by translate, glossary match and serve. */
+struct tj_cli_glossaries {
+    const char **files;
+    size_t n;
+    bool no_default;
+};
+void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file);
+void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl);
+/* Loads the bundled glossary (unless no_default) then the files in order. On error prints the
+ * message and returns the exit status (78 malformed, 66 missing); 0 on success. */
+int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out);
+
+/* The input files named after the options (argv[optind..]), or standard input ("-") when
+ * there are none. Returns their count. */
+size_t tj_cli_inputs(int argc, char **argv, const char *const **files);
+
+/* Writes buf to stdout (or to path when not NULL); returns 0 or 74 with a message. */
+int tj_cli_write(const struct tj_buf *buf, const char *path);
+
+/* The worse of two exit statuses: errors about the input outrank partial results. */
+int tj_cli_worse(int a, int b);
+
+#endif

@@ -1,0 +1,280 @@
+/* tarjim translate: files or standard input → English in the chosen format. */
+#include "cli.h"
+
+#include "client.h"
+#include "input.h"
+#include "pipeline.h"
+#include "provider.h"
+#include "writer.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum format { FMT_TEXT, FMT_JSON, FMT_JSONL };
+
+static const struct {
+    const char *name;
+    const char *ext;
+} formats[] = {{"text", ".en.txt"}, {"json", ".en.json"}, {"jsonl", ".en.jsonl"}};
+
+/* Formats of the contract that this build does not write yet. */
+static const char *const later_formats[] = {"html", "xliff", "tmx"};
+
+struct options {
+    const char *provider;
+    const char *url;
+    const char *api_key;
+    struct tj_cli_glossaries glossaries;
+    enum format format;
+    const char *out_dir;
+    long jobs;
+    long timeout;
+    bool quiet;
+};
+
+static int parse_long(const char *arg, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* DIR/NAME.en.EXT for input path: a trailing .txt and then .ar are dropped. */
+static char *output_path(const char *dir, const char *path, enum format fmt)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".txt") == 0)
+        n -= 4;
+    if (n > 3 && strncmp(base + n - 3, ".ar", 3) == 0)
+        n -= 3;
+    return tj_xasprintf("%s/%.*s%s", dir, (int)n, base, formats[fmt].ext);
+}
+
+static int translate_one(const struct options *o, struct tj_provider *p,
+                         const struct tj_glossary *g, const char *path, struct tj_buf *out)
+{
+    char *data;
+    size_t len;
+    struct tj_diag diag;
+    enum tj_status rc = tj_input_read(path, &data, &len, &diag);
+    if (rc != TJ_OK) {
+        tj_cli_error("%s", diag.message);
+        return tj_status_exit_code(rc);
+    }
+    struct tj_document doc;
+    tj_document_init(&doc);
+    tj_pipeline_prepare(data, len, g, NULL, &doc);
+    free(data);
+    struct tj_client_stats stats = {0};
+    rc = tj_client_translate(p, &doc, &stats, &diag);
+    if (rc != TJ_OK)
+        tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
+    struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats,
+                                 strcmp(path, "-") ? path : NULL};
+    switch (o->format) {
+    case FMT_TEXT:
+        tj_write_text(&doc, out);
+        break;
+    case FMT_JSON:
+        tj_write_json(&doc, &meta, out);
+        break;
+    case FMT_JSONL:
+        tj_write_jsonl(&doc, &meta, out);
+        break;
+    }
+    tj_document_finish(&doc);
+    return tj_status_exit_code(rc);
+}
+
+static const struct option long_opts[] = {
+    {"provider", required_argument, NULL, 'p'},
+    {"url", required_argument, NULL, 'u'},
+    {"api-key", required_argument, NULL, 'k'},
+    {"glossary", required_argument, NULL, 'g'},
+    {"no-default-glossary", no_argument, NULL, 'G'},
+    {"format", required_argument, NULL, 'f'},
+    {"out-dir", required_argument, NULL, 'o'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"timeout", required_argument, NULL, 'T'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
+};
+
+static int run(int argc, char **argv)
+{
+    struct options o = {.jobs = 4, .timeout = 30};
+    o.provider = getenv("TARJIM_PROVIDER");
+    if (!o.provider || !*o.provider)
+        o.provider = "offline";
+    int status = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":p:u:k:g:f:o:j:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            o.provider = optarg;
+            break;
+        case 'u':
+            o.url = optarg;
+            break;
+        case 'k':
+            o.api_key = optarg;
+            break;
+        case 'g':
+            tj_cli_glossaries_add(&o.glossaries, optarg);
+            break;
+        case 'G':
+            o.glossaries.no_default = true;
+            break;
+        case 'f': {
+            size_t i;
+            for (i = 0; i < TJ_ARRAY_LEN(formats); i++)
+                if (strcmp(optarg, formats[i].name) == 0)
+                    break;
+            if (i == TJ_ARRAY_LEN(formats)) {
+                for (size_t k = 0; k < TJ_ARRAY_LEN(later_formats); k++)
+                    if (strcmp(optarg, later_formats[k]) == 0)
+                        status = tj_cli_usage(&tj_cmd_translate,
+                                              "format '%s' is not available in this version "
+                                              "(text, json, jsonl are)",
+                                              optarg);
+                if (!status)
+                    status = tj_cli_usage(&tj_cmd_translate, "unknown format '%s'", optarg);
+                goto out;
+            }
+            o.format = (enum format)i;
+            break;
+        }
+        case 'o':
+            o.out_dir = optarg;
+            break;
+        case 'j':
+            if (parse_long(optarg, 1, 64, &o.jobs) < 0) {
+                status = tj_cli_usage(&tj_cmd_translate, "--jobs wants 1..64, not '%s'", optarg);
+                goto out;
+            }
+            break;
+        case 'T':
+            if (parse_long(optarg, 1, 3600, &o.timeout) < 0) {
+                status = tj_cli_usage(&tj_cmd_translate,
+                                      "--timeout wants 1..3600 seconds, not '%s'", optarg);
+                goto out;
+            }
+            break;
+        case 'q':
+            o.quiet = true;
+            break;
+        case 'h':
+            fputs(tj_cmd_translate.usage, stdout);
+            goto out;
+        case ':':
+            status = tj_cli_usage(&tj_cmd_translate, "option '%s' needs a value",
+                                  argv[optind - 1]);
+            goto out;
+        default:
+            status = tj_cli_usage(&tj_cmd_translate, "unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    const struct tj_provider_ops *ops = tj_provider_find(o.provider);
+    if (!ops) {
+        status = tj_cli_usage(&tj_cmd_translate,
+                              "unknown provider '%s' (see 'tarjim providers')", o.provider);
+        goto out;
+    }
+    if (!o.api_key && ops->key_env)
+        o.api_key = getenv(ops->key_env);
+    if (o.out_dir) {
+        struct stat st;
+        if (stat(o.out_dir, &st) != 0 && mkdir(o.out_dir, 0777) != 0) {
+            tj_cli_error("%s: cannot create output directory: %s", o.out_dir, strerror(errno));
+            status = 73;
+            goto out;
+        }
+    }
+
+    struct tj_glossary *g = NULL;
+    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    if (status)
+        goto out;
+    struct tj_provider_config cfg = {
+        .url = o.url,
+        .api_key = o.api_key,
+        .source_lang = "ar",
+        .target_lang = "en",
+        .freedict_dir = tj_cli_freedict_dir(),
+    };
+    struct tj_provider *p = NULL;
+    struct tj_diag diag;
+    enum tj_status rc = tj_provider_create(ops, &cfg, &p, &diag);
+    if (rc != TJ_OK) {
+        tj_cli_error("provider %s: %s", ops->name, diag.message);
+        status = tj_status_exit_code(rc);
+        tj_glossary_destroy(g);
+        goto out;
+    }
+    const char *notice = ops->notice ? ops->notice(tj_provider_state(p)) : NULL;
+    if (notice)
+        tj_cli_note("%s", notice);
+
+    const char *const *files;
+    size_t nfiles = tj_cli_inputs(argc, argv, &files);
+    bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
+    struct tj_buf out;
+    tj_buf_init(&out, 0);
+    for (size_t i = 0; i < nfiles; i++) {
+        if (progress)
+            fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, nfiles, files[i]);
+        int st = translate_one(&o, p, g, files[i], &out);
+        status = tj_cli_worse(status, st);
+        if (o.out_dir && st != 64 && st != 65 && st != 66) {
+            char *path = output_path(o.out_dir, files[i], o.format);
+            status = tj_cli_worse(status, tj_cli_write(&out, path));
+            free(path);
+            tj_buf_reset(&out);
+        }
+    }
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (!o.out_dir)
+        status = tj_cli_worse(status, tj_cli_write(&out, NULL));
+    tj_buf_finish(&out);
+    tj_provider_destroy(p);
+    tj_glossary_destroy(g);
+out:
+    tj_cli_glossaries_finish(&o.glossaries);
+    return status;
+}
+
+const struct tj_cmd tj_cmd_translate = {
+    .name = "translate",
+    .summary = "translate Arabic articles into English",
+    .usage =
+        "Usage: tarjim translate [OPTIONS] [FILE...]\n"
+        "Translates each FILE (or standard input: '-' or none) into English on standard\n"
+        "output, or into one file per input with --out-dir.\n\n"
+        "  -p, --provider NAME   engine: offline (default; or $TARJIM_PROVIDER)\n"
+        "  -u, --url URL         provider base URL\n"
+        "  -k, --api-key KEY     provider key (or the provider's environment variable)\n"
+        "  -g, --glossary FILE   add a glossary (repeatable; later files win)\n"
+        "      --no-default-glossary   do not load the bundled glossary\n"
+        "  -f, --format FMT      text (default) | json | jsonl\n"
+        "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
+        "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
+        "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
+        "  -q, --quiet           no progress display\n"
+        "  -h, --help            this help\n",
+    .run = run,
+};

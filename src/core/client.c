@@ -1,0 +1,104 @@
+/* Batching and dispatch. Local engines are called in process; the HTTP path (one libcurl multi
+ * loop over build_request/parse_response) serves the remote providers. */
+#include "client.h"
+
+#include "qa.h"
+#include "utf8.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void apply_result(struct tj_segment *s, struct tj_result *r, enum tj_origin origin)
+{
+    s->target = r->text;
+    s->origin = origin;
+    r->text = NULL;
+    if (r->qa_code)
+        tj_segment_add_qa(s, r->qa_code, "%s", r->qa_message ? r->qa_message : "");
+    tj_result_finish(r);
+}
+
+static void mark_failed(struct tj_segment *s, const char *why)
+{
+    tj_segment_set_target(s, s->source, s->source_len, TJ_ORIGIN_FAILED);
+    tj_segment_add_qa(s, "failed", "%s", why);
+}
+
+/* Sends segs[0..n) to a local engine in batches of the provider's size. */
+static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs, size_t n,
+                                struct tj_client_stats *st, struct tj_diag *diag)
+{
+    const struct tj_provider_ops *ops = tj_provider_ops(p);
+    void *state = tj_provider_state(p);
+    struct tj_provider_limits lim = {0};
+    ops->limits(state, &lim);
+    size_t per = lim.max_segments ? lim.max_segments : n;
+    struct tj_batch_item *items = tj_xcalloc(per, sizeof *items);
+    struct tj_result *results = tj_xcalloc(per, sizeof *results);
+    enum tj_status rc = TJ_OK;
+    for (size_t at = 0; at < n; at += per) {
+        size_t k = n - at < per ? n - at : per;
+        for (size_t i = 0; i < k; i++) {
+            struct tj_segment *s = segs[at + i];
+            items[i] = (struct tj_batch_item){s->source, s->source_len, s->pins, s->npins};
+            st->chars_sent += tj_utf8_count(s->source, s->source_len);
+        }
+        struct tj_batch batch = {items, k};
+        memset(results, 0, k * sizeof *results);
+        struct tj_diag sub;
+        enum tj_status brc = ops->translate_local(state, &batch, results, &sub);
+        st->requests++;
+        for (size_t i = 0; i < k; i++) {
+            if (brc == TJ_OK && results[i].text) {
+                apply_result(segs[at + i], &results[i], TJ_ORIGIN_OFFLINE);
+            } else {
+                tj_result_finish(&results[i]);
+                mark_failed(segs[at + i], brc == TJ_OK ? "engine returned nothing"
+                                                       : sub.message);
+                st->failed++;
+            }
+        }
+        if (brc != TJ_OK && rc == TJ_OK)
+            rc = tj_diag_set(diag, brc, "%s", sub.message);
+    }
+    free(items);
+    free(results);
+    return rc;
+}
+
+enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
+                                   struct tj_client_stats *stats, struct tj_diag *diag)
+{
+    struct tj_client_stats local = {0};
+    struct tj_client_stats *st = stats ? stats : &local;
+    const struct tj_provider_ops *ops = tj_provider_ops(p);
+    size_t total = tj_document_count(doc);
+    struct tj_segment **todo = tj_xcalloc(total, sizeof *todo);
+    size_t n = 0;
+    for (size_t b = 0; b < doc->nblocks; b++)
+        for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
+            struct tj_segment *s = &doc->blocks[b].segs[i];
+            st->segments++;
+            if (s->target)
+                continue;
+            if (!tj_utf8_has_arabic(s->source, s->source_len))
+                tj_segment_set_target(s, s->source, s->source_len, TJ_ORIGIN_COPY);
+            else
+                todo[n++] = s;
+        }
+    size_t failed_before = st->failed;
+    enum tj_status rc = TJ_OK;
+    if (n > 0) {
+        /* Only local engines are in the provider table so far; the HTTP loop arrives with
+         * the first remote provider. */
+        assert(ops->translate_local);
+        rc = run_local(p, todo, n, st, diag);
+    }
+    free(todo);
+    tj_qa_document(doc);
+    size_t failed = st->failed - failed_before;
+    if (rc == TJ_OK && failed > 0)
+        rc = tj_diag_set(diag, TJ_ERR_PARTIAL, "%zu of %zu segments failed", failed, total);
+    return rc;
+}

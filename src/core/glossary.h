@@ -1,0 +1,71 @@
+/* The glossary: Arabic terms pinned to their English, loaded from TSV files.
+ *
+ * Row format: arabic<TAB>english[<TAB>type[<TAB>note]], '#' starts a comment line, several
+ * Arabic spellings separated by '|'. Terms are keyed by the matching form of each spelling
+ * with words joined by single spaces, so spelling noise (diacritics, alef and yaa forms,
+ * tatweel) never prevents a match. A later row or file overrides an earlier spelling. */
+#ifndef TJ_GLOSSARY_H
+#define TJ_GLOSSARY_H
+
+#include "tj.h"
+
+#include <stdbool.h>
+
+enum tj_term_type { TJ_TERM_TERM, TJ_TERM_PERSON, TJ_TERM_PLACE, TJ_TERM_ORG };
+
+struct tj_term {
+    char *arabic;  /* the row's first spelling, as written */
+    char *english;
+    enum tj_term_type type;
+    char *note;    /* may be NULL */
+    char *file;    /* where the row came from */
+    size_t line;
+};
+
+struct tj_glossary;
+
+/* Returns an empty glossary owned by the caller. */
+struct tj_glossary *tj_glossary_create(void);
+/* Frees the glossary and its terms. Accepts NULL. */
+void tj_glossary_destroy(struct tj_glossary *g);
+
+/* Adds the rows of a TSV file. Returns TJ_ERR_NOINPUT when it cannot be read, TJ_ERR_CONFIG
+ * with "file:line: what" in diag for a malformed row (rows before it stay loaded). */
+enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path,
+                                     struct tj_diag *diag);
+/* Adds the rows of data[0..len); name stands for the file in messages. */
+enum tj_status tj_glossary_load_mem(struct tj_glossary *g, const char *name, const char *data,
+                                    size_t len, struct tj_diag *diag);
+/* Adds one term; arabic may hold several '|'-separated spellings. Returns TJ_ERR_CONFIG when
+ * a spelling is empty or has no letters. */
+enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const char *english,
+                               enum tj_term_type type, const char *note, struct tj_diag *diag);
+
+/* Looks up a key: matching-form words joined by single spaces. NULL when absent. */
+const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key,
+                                         size_t len);
+/* The largest number of words in any key. */
+size_t tj_glossary_max_words(const struct tj_glossary *g);
+/* Number of distinct spellings, and of terms. */
+size_t tj_glossary_spellings(const struct tj_glossary *g);
+size_t tj_glossary_terms(const struct tj_glossary *g);
+/* The i-th term in load order (0 <= i < tj_glossary_terms). */
+const struct tj_term *tj_glossary_term(const struct tj_glossary *g, size_t i);
+
+const char *tj_term_type_name(enum tj_term_type t);
+
+struct tj_word {
+    size_t start; /* byte offsets */
+    size_t end;
+};
+
+/* Splits matching-form text into words: runs of letters and digits, with hyphens inside a
+ * word kept (كيم ايل-سونغ). Returns the count and a new array owned by the caller in *out. */
+size_t tj_glossary_split(const char *mf, size_t len, struct tj_word **out);
+
+/* Writes into key the lookup key of text[0..len) (display form): its matching form split into
+ * words at whitespace and punctuation (letters, digits and inner hyphens make words), joined
+ * by single spaces. Returns the key's word count. key must hold 1 + len bytes. */
+size_t tj_glossary_key(const char *text, size_t len, char *key, size_t *key_len);
+
+#endif

@@ -1,0 +1,109 @@
+/* Longest-leftmost glossary matching with clitic stripping. */
+#include "pin.h"
+
+#include "normalize.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A way to read the first word of a candidate: strip `strip` (a clitic prefix, in matching
+ * form) and look up `add` + the rest. */
+struct clitic {
+    const char *strip;
+    const char *add;
+};
+
+/* Tried in order after the word as written; the first to give the longest match wins. */
+static const struct clitic clitics[] = {
+    {"و", ""},     {"ف", ""},     {"ب", ""},     {"ك", ""},     {"ل", ""},
+    {"لل", "ال"},  {"ولل", "ال"}, {"فلل", "ال"}, {"وب", ""},    {"وك", ""},
+    {"ول", ""},    {"فب", ""},    {"فك", ""},    {"فل", ""},    {"ال", ""},
+    {"وال", ""},   {"فال", ""},   {"بال", ""},   {"كال", ""},   {"لل", ""},
+    {"وبال", ""},  {"وكال", ""},  {"ولل", ""},   {"فبال", ""},  {"فلل", ""},
+};
+
+/* Looks up words[i..i+n) with the first word read through clitic c (NULL: as written). */
+static const struct tj_term *try_key(const struct tj_glossary *g, const char *mf,
+                                     const struct tj_word *words, size_t i, size_t n,
+                                     const struct clitic *c, char *key)
+{
+    size_t o = 0;
+    size_t first = words[i].start;
+    if (c) {
+        size_t sl = strlen(c->strip);
+        size_t wl = words[i].end - words[i].start;
+        /* Leave a stem of at least two letters (four bytes of Arabic). */
+        if (wl < sl + 4 || memcmp(mf + first, c->strip, sl) != 0)
+            return NULL;
+        first += sl;
+        size_t al = strlen(c->add);
+        memcpy(key, c->add, al);
+        o = al;
+    }
+    memcpy(key + o, mf + first, words[i].end - first);
+    o += words[i].end - first;
+    for (size_t k = i + 1; k < i + n; k++) {
+        key[o++] = ' ';
+        memcpy(key + o, mf + words[k].start, words[k].end - words[k].start);
+        o += words[k].end - words[k].start;
+    }
+    return tj_glossary_lookup(g, key, o);
+}
+
+size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len,
+                   struct tj_pin **out)
+{
+    *out = NULL;
+    size_t max_words = tj_glossary_max_words(g);
+    if (max_words == 0 || len == 0)
+        return 0;
+    struct tj_mform m;
+    tj_mform_init(&m, text, len);
+    struct tj_word *words;
+    size_t nw = tj_glossary_split(m.text, m.len, &words);
+    char *key = tj_xmalloc(m.len + 16);
+    struct tj_pin *pins = NULL;
+    size_t np = 0, alloc = 0;
+    for (size_t i = 0; i < nw;) {
+        const struct tj_term *hit = NULL;
+        size_t hit_n = 0, strip = 0;
+        size_t top = nw - i < max_words ? nw - i : max_words;
+        for (size_t n = top; n > 0 && !hit; n--) {
+            hit = try_key(g, m.text, words, i, n, NULL, key);
+            for (size_t c = 0; !hit && c < TJ_ARRAY_LEN(clitics); c++) {
+                hit = try_key(g, m.text, words, i, n, &clitics[c], key);
+                strip = hit ? strlen(clitics[c].strip) : 0;
+            }
+            hit_n = n;
+        }
+        if (!hit) {
+            i++;
+            continue;
+        }
+        if (np == alloc) {
+            alloc = alloc ? alloc * 2 : 8;
+            pins = tj_xreallocarray(pins, alloc, sizeof *pins);
+        }
+        pins[np].start = m.map[words[i].start + strip];
+        pins[np].end = m.map[words[i + hit_n - 1].end];
+        pins[np].term = hit;
+        np++;
+        i += hit_n;
+    }
+    free(key);
+    free(words);
+    tj_mform_finish(&m);
+    *out = pins;
+    return np;
+}
+
+void tj_pin_document(const struct tj_glossary *g, struct tj_document *doc)
+{
+    for (size_t b = 0; b < doc->nblocks; b++)
+        for (size_t s = 0; s < doc->blocks[b].nsegs; s++) {
+            struct tj_segment *sg = &doc->blocks[b].segs[s];
+            free(sg->pins);
+            sg->npins = tj_pin_find(g, sg->source, sg->source_len, &sg->pins);
+        }
+}

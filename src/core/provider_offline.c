@@ -1,0 +1,347 @@
+/* The offline engine: pinned terms as the glossary says, other words glossed one by one from
+ * the FreeDict Arabic-English dictionary, digits and punctuation made English. Nothing leaves
+ * the machine; the draft is rough and says so. */
+#include "buf.h"
+#include "freedict.h"
+#include "glossary.h"
+#include "gloss.h"
+#include "normalize.h"
+#include "provider.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct offline {
+    struct tj_freedict *dict; /* NULL when the dictionary is not installed */
+    char notice[TJ_DIAG_MAX + 256];
+};
+
+static enum tj_status offline_create(const struct tj_provider_config *cfg, void **state,
+                                     struct tj_diag *diag)
+{
+    (void)diag;
+    struct offline *o = tj_xcalloc(1, sizeof *o);
+    const char *dir = cfg && cfg->freedict_dir ? cfg->freedict_dir : "/usr/share/dictd";
+    char *index = tj_xasprintf("%s/freedict-ara-eng.index", dir);
+    char *dict = tj_xasprintf("%s/freedict-ara-eng.dict.dz", dir);
+    struct tj_diag sub;
+    if (tj_freedict_open(index, dict, &o->dict, &sub) != TJ_OK) {
+        o->dict = NULL;
+        snprintf(o->notice, sizeof o->notice,
+                 "offline engine without its dictionary (%s); only pinned terms and common "
+                 "words are translated: install dict-freedict-ara-eng, or choose a provider "
+                 "with --provider (see 'tarjim providers')",
+                 sub.message);
+    } else {
+        snprintf(o->notice, sizeof o->notice,
+                 "offline engine: this is a rough word-by-word draft (glossary and FreeDict "
+                 "gloss); for a fluent translation choose a provider with --provider and its "
+                 "--url/--api-key (see 'tarjim providers')");
+    }
+    free(index);
+    free(dict);
+    *state = o;
+    return TJ_OK;
+}
+
+static void offline_destroy(void *state)
+{
+    struct offline *o = state;
+    if (!o)
+        return;
+    tj_freedict_destroy(o->dict);
+    free(o);
+}
+
+static void offline_limits(void *state, struct tj_provider_limits *out)
+{
+    (void)state;
+    out->max_segments = 64;
+    out->max_bytes = 0;
+    out->max_segment_bytes = 0;
+    out->markup = TJ_MARKUP_PINS;
+}
+
+static const char *offline_notice(void *state)
+{
+    return ((struct offline *)state)->notice;
+}
+
+/* The English output under construction, with the spacing rules of English punctuation. */
+struct out {
+    struct tj_buf buf;
+    bool glue;        /* the next token attaches without a space (after an opener) */
+    bool quote_open;  /* inside an ASCII double quotation */
+};
+
+static void emit_word(struct out *o, const char *s, size_t len)
+{
+    if (o->buf.len && !o->glue)
+        tj_buf_putc(&o->buf, ' ');
+    tj_buf_append(&o->buf, s, len);
+    o->glue = false;
+}
+
+static void emit_closer(struct out *o, const char *s)
+{
+    tj_buf_puts(&o->buf, s);
+    o->glue = false;
+}
+
+static void emit_opener(struct out *o, const char *s)
+{
+    if (o->buf.len && !o->glue)
+        tj_buf_putc(&o->buf, ' ');
+    tj_buf_puts(&o->buf, s);
+    o->glue = true;
+}
+
+static void emit_quote(struct out *o)
+{
+    if (o->quote_open)
+        emit_closer(o, "\"");
+    else
+        emit_opener(o, "\"");
+    o->quote_open = !o->quote_open;
+}
+
+/* English for a run of prefix clitics left outside a pin (وال → "and the"). */
+static void emit_clitics(struct out *o, const char *s, size_t len)
+{
+    char *mf = tj_mform_string(s, len);
+    size_t n = strlen(mf), i = 0;
+    while (i < n) {
+        if (strncmp(mf + i, "ال", 4) == 0 && i + 4 == n) {
+            emit_word(o, "the", 3);
+            i += 4;
+        } else if (strncmp(mf + i, "لل", 4) == 0 && i + 4 == n) {
+            emit_word(o, "to the", 6);
+            i += 4;
+        } else {
+            static const struct {
+                const char *ar;
+                const char *en;
+            } map[] = {{"و", "and"}, {"ف", "so"}, {"ب", "in"}, {"ك", "like"}, {"ل", "to"}};
+            size_t k;
+            for (k = 0; k < TJ_ARRAY_LEN(map); k++)
+                if (strncmp(mf + i, map[k].ar, 2) == 0)
+                    break;
+            if (k == TJ_ARRAY_LEN(map)) {
+                emit_word(o, mf + i, n - i);
+                break;
+            }
+            emit_word(o, map[k].en, strlen(map[k].en));
+            i += 2;
+        }
+    }
+    free(mf);
+}
+
+static bool is_digit_cp(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
+           (cp >= 0x06F0 && cp <= 0x06F9);
+}
+
+static bool is_word_cp(uint32_t cp)
+{
+    return tj_is_arabic_letter(cp) || tj_is_arabic_mark(cp) || cp == 0x0640 || cp == 0x200C ||
+           cp == 0x200D;
+}
+
+static bool is_latin_cp(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp < 0x250);
+}
+
+struct unknown {
+    struct tj_buf words;
+    size_t count;
+};
+
+static void gloss_arabic(struct offline *st, struct out *o, const char *w, size_t len,
+                         struct unknown *unk)
+{
+    struct tj_gloss_word g;
+    tj_gloss_word(st->dict, w, len, &g);
+    if (g.found) {
+        emit_word(o, g.english, strlen(g.english));
+    } else {
+        emit_word(o, w, len);
+        if (unk->count < 8) {
+            if (unk->count)
+                tj_buf_puts(&unk->words, ", ");
+            tj_buf_append(&unk->words, w, len);
+        }
+        unk->count++;
+    }
+    free(g.english);
+}
+
+/* Translates text[from..to), which holds no pin. A word that runs into the pin at `to`
+ * (clitics written on the pinned name) is rendered as clitics. */
+static void translate_stretch(struct offline *st, struct out *o, const char *text, size_t from,
+                              size_t to, bool before_pin, struct unknown *unk)
+{
+    size_t i = from;
+    while (i < to) {
+        size_t start = i;
+        uint32_t cp = tj_utf8_next(text, to, &i);
+        if (is_word_cp(cp)) {
+            size_t k = i;
+            while (k < to) {
+                size_t n = k;
+                if (!is_word_cp(tj_utf8_next(text, to, &n)))
+                    break;
+                k = n;
+            }
+            i = k;
+            if (before_pin && i == to)
+                emit_clitics(o, text + start, i - start);
+            else if (!tj_utf8_has_arabic(text + start, i - start))
+                continue; /* a lone tatweel or mark */
+            else
+                gloss_arabic(st, o, text + start, i - start, unk);
+        } else if (is_digit_cp(cp)) {
+            struct tj_buf num;
+            tj_buf_init(&num, 0);
+            size_t k = start;
+            while (k < to) {
+                size_t n = k;
+                uint32_t c = tj_utf8_next(text, to, &n);
+                char d;
+                if (c >= '0' && c <= '9')
+                    d = (char)c;
+                else if (c >= 0x0660 && c <= 0x0669)
+                    d = (char)('0' + c - 0x0660);
+                else if (c >= 0x06F0 && c <= 0x06F9)
+                    d = (char)('0' + c - 0x06F0);
+                else if ((c == 0x066B || c == 0x066C || c == '.' || c == ',' || c == ':' ||
+                          c == '/') &&
+                         n < to) {
+                    size_t m = n;
+                    if (!is_digit_cp(tj_utf8_next(text, to, &m)))
+                        break;
+                    d = c == 0x066B ? '.' : c == 0x066C ? ',' : (char)c;
+                } else {
+                    break;
+                }
+                tj_buf_putc(&num, d);
+                k = n;
+            }
+            i = k;
+            emit_word(o, num.data, num.len);
+            tj_buf_finish(&num);
+        } else if (is_latin_cp(cp)) {
+            size_t k = i;
+            while (k < to) {
+                size_t n = k;
+                uint32_t c = tj_utf8_next(text, to, &n);
+                if (!is_latin_cp(c) && !(c >= '0' && c <= '9') && c != '\'' && c != '-')
+                    break;
+                k = n;
+            }
+            i = k;
+            emit_word(o, text + start, i - start);
+        } else if (cp == ' ' || cp == '\t' || tj_is_bidi_control(cp) || cp == 0xA0) {
+            continue;
+        } else {
+            switch (cp) {
+            case 0x060C:
+                emit_closer(o, ",");
+                break;
+            case 0x061B:
+                emit_closer(o, ";");
+                break;
+            case 0x061F:
+                emit_closer(o, "?");
+                break;
+            case 0x06D4:
+                emit_closer(o, ".");
+                break;
+            case 0x066A:
+                emit_closer(o, "%");
+                break;
+            case '.':
+            case ',':
+            case ';':
+            case ':':
+            case '!':
+            case '?':
+            case '%':
+            case ')':
+            case ']':
+            case '}':
+                emit_closer(o, (char[]){(char)cp, 0});
+                break;
+            case 0xBB:
+            case 0x201D:
+                emit_closer(o, "\"");
+                o->quote_open = false;
+                break;
+            case 0xAB:
+            case 0x201C:
+                emit_opener(o, "\"");
+                break;
+            case '(':
+            case '[':
+            case '{':
+                emit_opener(o, (char[]){(char)cp, 0});
+                break;
+            case '"':
+                emit_quote(o);
+                break;
+            default:
+                emit_word(o, text + start, i - start);
+                break;
+            }
+        }
+    }
+}
+
+static enum tj_status offline_translate(void *state, const struct tj_batch *batch,
+                                        struct tj_result *results, struct tj_diag *diag)
+{
+    (void)diag;
+    struct offline *st = state;
+    for (size_t b = 0; b < batch->n; b++) {
+        const struct tj_batch_item *it = &batch->items[b];
+        struct out o = {.glue = false, .quote_open = false};
+        tj_buf_init(&o.buf, 0);
+        struct unknown unk = {.count = 0};
+        tj_buf_init(&unk.words, 0);
+        size_t pos = 0;
+        for (size_t p = 0; p < it->npins; p++) {
+            const struct tj_pin *pin = &it->pins[p];
+            translate_stretch(st, &o, it->text, pos, pin->start, true, &unk);
+            emit_word(&o, pin->term->english, strlen(pin->term->english));
+            pos = pin->end;
+        }
+        translate_stretch(st, &o, it->text, pos, it->len, false, &unk);
+        memset(&results[b], 0, sizeof results[b]);
+        results[b].text = tj_buf_take(&o.buf, NULL);
+        if (unk.count) {
+            results[b].qa_code = tj_xstrdup("untranslated");
+            results[b].qa_message = tj_xasprintf(
+                "%zu word%s not in the dictionary, left in Arabic: %s%s", unk.count,
+                unk.count == 1 ? "" : "s", unk.words.data, unk.count > 8 ? ", ..." : "");
+        }
+        tj_buf_finish(&unk.words);
+    }
+    return TJ_OK;
+}
+
+const struct tj_provider_ops tj_provider_offline = {
+    .name = "offline",
+    .description = "glossary + FreeDict word gloss on this machine (rough draft, no network)",
+    .key_env = NULL,
+    .needs_key = false,
+    .remote = false,
+    .create = offline_create,
+    .destroy = offline_destroy,
+    .limits = offline_limits,
+    .notice = offline_notice,
+    .translate_local = offline_translate,
+};

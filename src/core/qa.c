@@ -1,0 +1,137 @@
+/* QA checks. */
+#include "qa.h"
+
+#include "buf.h"
+#include "glossary.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int digit_value(uint32_t cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return (int)(cp - '0');
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return (int)(cp - 0x0660);
+    if (cp >= 0x06F0 && cp <= 0x06F9)
+        return (int)(cp - 0x06F0);
+    return -1;
+}
+
+/* Appends the numbers of s (digit runs in ASCII, separators dropped) to list, each followed by
+ * a NUL. Returns how many. */
+static size_t numbers(const char *s, size_t len, struct tj_buf *list)
+{
+    size_t count = 0, i = 0;
+    bool in = false;
+    while (i < len) {
+        uint32_t cp = tj_utf8_next(s, len, &i);
+        int d = digit_value(cp);
+        if (d >= 0) {
+            tj_buf_putc(list, (char)('0' + d));
+            in = true;
+            continue;
+        }
+        /* Separators inside a number (1,000 / ٢٫٥ / 8.9.2025) keep it one number. */
+        bool sep = cp == ',' || cp == '.' || cp == 0x066B || cp == 0x066C;
+        if (in && sep && i < len) {
+            size_t k = i;
+            if (digit_value(tj_utf8_next(s, len, &k)) >= 0)
+                continue;
+        }
+        if (in) {
+            tj_buf_putc(list, '\0');
+            count++;
+            in = false;
+        }
+    }
+    if (in) {
+        tj_buf_putc(list, '\0');
+        count++;
+    }
+    return count;
+}
+
+static void check_numbers(struct tj_segment *s)
+{
+    struct tj_buf src, dst;
+    tj_buf_init(&src, 0);
+    tj_buf_init(&dst, 0);
+    size_t ns = numbers(s->source, s->source_len, &src);
+    size_t nd = numbers(s->target, strlen(s->target), &dst);
+    const char *p = src.data;
+    for (size_t i = 0; i < ns; i++, p += strlen(p) + 1) {
+        const char *q = dst.data;
+        bool found = false;
+        for (size_t k = 0; k < nd && !found; k++, q += strlen(q) + 1)
+            found = strcmp(p, q) == 0;
+        if (!found) {
+            tj_segment_add_qa(s, "number_missing", "the number %s is not in the translation",
+                              p);
+            break;
+        }
+    }
+    tj_buf_finish(&src);
+    tj_buf_finish(&dst);
+}
+
+static void check_pins(struct tj_segment *s)
+{
+    for (size_t i = 0; i < s->npins; i++) {
+        const char *en = s->pins[i].term->english;
+        if (!strstr(s->target, en))
+            tj_segment_add_qa(s, "pin_missing", "pinned term '%.*s' → '%s' is not in the "
+                              "translation",
+                              (int)(s->pins[i].end - s->pins[i].start),
+                              s->source + s->pins[i].start, en);
+    }
+}
+
+static void check_arabic(struct tj_segment *s)
+{
+    if (tj_segment_has_qa(s, "untranslated"))
+        return;
+    if (tj_utf8_has_arabic(s->target, strlen(s->target)))
+        tj_segment_add_qa(s, "arabic_left", "the translation still contains Arabic text");
+}
+
+static void check_balance(struct tj_segment *s)
+{
+    int paren = 0, bracket = 0, quotes = 0;
+    for (const char *p = s->target; *p; p++) {
+        paren += (*p == '(') - (*p == ')');
+        bracket += (*p == '[') - (*p == ']');
+        quotes += *p == '"';
+    }
+    if (paren || bracket || quotes % 2)
+        tj_segment_add_qa(s, "unbalanced", "brackets or quotation marks do not pair up");
+}
+
+static void check_length(struct tj_segment *s)
+{
+    size_t src = tj_utf8_count(s->source, s->source_len);
+    size_t dst = tj_utf8_count(s->target, strlen(s->target));
+    /* English runs about 1.1–1.5 times the characters of Arabic news text. */
+    if (src >= 20 && (dst * 3 < src || dst > src * 4))
+        tj_segment_add_qa(s, "length_ratio",
+                          "translation is %zu characters for %zu of source", dst, src);
+}
+
+void tj_qa_check(struct tj_segment *s)
+{
+    if (!s->target || s->origin == TJ_ORIGIN_FAILED)
+        return;
+    check_pins(s);
+    check_numbers(s);
+    check_arabic(s);
+    check_balance(s);
+    check_length(s);
+}
+
+void tj_qa_document(struct tj_document *doc)
+{
+    for (size_t b = 0; b < doc->nblocks; b++)
+        for (size_t i = 0; i < doc->blocks[b].nsegs; i++)
+            tj_qa_check(&doc->blocks[b].segs[i]);
+}

@@ -1,0 +1,152 @@
+/* Sentence and block segmentation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Segments one line and compares the sentences with want[] (NULL-terminated). */
+static void expect(const char *line, const char *const *want)
+{
+    struct tj_span *spans;
+    size_t n = tj_segment_line(line, strlen(line), NULL, &spans);
+    size_t k = 0;
+    while (want[k])
+        k++;
+    if (n != k) {
+        for (size_t i = 0; i < n; i++)
+            print_error("  got [%.*s]\n", (int)(spans[i].end - spans[i].start),
+                        line + spans[i].start);
+    }
+    assert_int_equal(n, k);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(spans[i].end - spans[i].start, strlen(want[i]));
+        assert_memory_equal(line + spans[i].start, want[i], strlen(want[i]));
+    }
+    free(spans);
+}
+
+#define EXPECT(line, ...) expect(line, (const char *const[]){__VA_ARGS__, NULL})
+
+static void test_sentence_ends(void **state)
+{
+    (void)state;
+    EXPECT("أعلن الكرملين المشاركة. وقال بيسكوف إنها مهمة! هل تحضر الصين؟ نعم۔ انتهى",
+           "أعلن الكرملين المشاركة.", "وقال بيسكوف إنها مهمة!", "هل تحضر الصين؟", "نعم۔",
+           "انتهى");
+    EXPECT("ماذا؟! لا أعرف... ربما.", "ماذا؟!", "لا أعرف...", "ربما.");
+    EXPECT("قال: «انتهى الأمر.» ثم غادر.", "قال: «انتهى الأمر.»", "ثم غادر.");
+    EXPECT("دعت إليها البرازيل . وتستضيف القمة.", "دعت إليها البرازيل .", "وتستضيف القمة.");
+}
+
+static void test_no_split(void **state)
+{
+    (void)state;
+    EXPECT("قال د. محمد علي إن الوضع مستقر. وأضاف.", "قال د. محمد علي إن الوضع مستقر.",
+           "وأضاف.");
+    EXPECT("بلغ السعر 78.40 دولارا و٢٫٢ مليون.", "بلغ السعر 78.40 دولارا و٢٫٢ مليون.");
+    EXPECT("أفادت أ.ف.ب بذلك. ثم.", "أفادت أ.ف.ب بذلك.", "ثم.");
+    EXPECT("زوروا www.example.com أو a.b@example.org اليوم.",
+           "زوروا www.example.com أو a.b@example.org اليوم.");
+    EXPECT("Dr. Smith met U.S. officials, e.g. the envoy. Then he left.",
+           "Dr. Smith met U.S. officials, e.g. the envoy.", "Then he left.");
+    EXPECT("قال «لن نتراجع. أبدا» ثم صمت.", "قال «لن نتراجع. أبدا» ثم صمت.");
+    EXPECT("قال بيسكوف: احتمال عقد جولة ثانية، ومن الممكن لقاء.",
+           "قال بيسكوف: احتمال عقد جولة ثانية، ومن الممكن لقاء.");
+}
+
+static void test_year_suffix(void **state)
+{
+    (void)state;
+    EXPECT("ولد في 15 مارس 1948 م. وتوفي لاحقا.", "ولد في 15 مارس 1948 م.", "وتوفي لاحقا.");
+    EXPECT("توفي سنة ١٤٤٥هـ. وكان عالما.", "توفي سنة ١٤٤٥هـ.", "وكان عالما.");
+}
+
+static void test_long_sentence_cut(void **state)
+{
+    (void)state;
+    size_t len = 1 << 20;
+    char *s = malloc(len + 1);
+    size_t o = 0; /* whole words of 11 bytes: "روسيا " */
+    while (o + 11 <= len) {
+        memcpy(s + o, "روسيا ", 11);
+        o += 11;
+    }
+    len = o;
+    struct tj_segment_options opt = {.max_bytes = 500};
+    struct tj_span *spans;
+    size_t n = tj_segment_line(s, len, &opt, &spans);
+    assert_true(n > len / 500);
+    size_t covered = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(spans[i].end - spans[i].start <= 500);
+        /* Never inside a word: every piece ends with a whole "روسيا". */
+        assert_memory_equal(s + spans[i].end - 10, "روسيا", 10);
+        covered += spans[i].end - spans[i].start;
+    }
+    assert_true(spans[0].cut);
+    assert_true(covered > len - n - 1);
+    free(spans);
+    free(s);
+}
+
+static void test_clause_cut_preferred(void **state)
+{
+    (void)state;
+    const char *s = "كلمة كلمة كلمة، كلمة كلمة كلمة كلمة";
+    struct tj_segment_options opt = {.max_bytes = 40};
+    struct tj_span *spans;
+    size_t n = tj_segment_line(s, strlen(s), &opt, &spans);
+    assert_true(n >= 2);
+    assert_memory_equal(s + spans[0].end - 2, "،", 2);
+    free(spans);
+}
+
+static void test_classify(void **state)
+{
+    (void)state;
+    const char *h = "لقاء القمة في بكين";
+    assert_int_equal(tj_segment_classify(h, strlen(h)), TJ_BLOCK_HEADING);
+    const char *p = "أعلن الكرملين مشاركة الرئيس.";
+    assert_int_equal(tj_segment_classify(p, strlen(p)), TJ_BLOCK_PARAGRAPH);
+    const char *l1 = "- البند الأول";
+    assert_int_equal(tj_segment_classify(l1, strlen(l1)), TJ_BLOCK_LIST_ITEM);
+    const char *l2 = "٢. البند الثاني";
+    assert_int_equal(tj_segment_classify(l2, strlen(l2)), TJ_BLOCK_LIST_ITEM);
+}
+
+static void test_document_layout(void **state)
+{
+    (void)state;
+    const char *text = "عنوان الخبر\r\n\r\nجملة أولى. جملة ثانية.\n\n\nسطر أخير.\n\n";
+    struct tj_document doc;
+    tj_document_init(&doc);
+    tj_segment_document(text, strlen(text), NULL, &doc);
+    assert_int_equal(doc.nblocks, 3);
+    assert_int_equal(doc.blocks[0].kind, TJ_BLOCK_HEADING);
+    assert_int_equal(doc.blocks[0].blank_before, 0);
+    assert_string_equal(doc.blocks[0].segs[0].source, "عنوان الخبر"); /* CR dropped */
+    assert_int_equal(doc.blocks[1].blank_before, 1);
+    assert_int_equal(doc.blocks[1].nsegs, 2);
+    assert_int_equal(doc.blocks[1].line, 3);
+    assert_int_equal(doc.blocks[2].blank_before, 2);
+    assert_int_equal(doc.blank_after, 1);
+    assert_int_equal(doc.blocks[2].segs[0].id, 4);
+    tj_document_finish(&doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sentence_ends),     cmocka_unit_test(test_no_split),
+        cmocka_unit_test(test_year_suffix),       cmocka_unit_test(test_long_sentence_cut),
+        cmocka_unit_test(test_clause_cut_preferred), cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_document_layout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
