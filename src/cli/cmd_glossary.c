@@ -14,8 +14,8 @@
 
 /* Prints each pin of data as "file:line:column<TAB>arabic<TAB>english<TAB>type"; the column
  * counts characters of the line after normalization (bidi controls removed). */
-static void match_text(const struct tj_glossary *g, const char *name, const char *data,
-                       size_t len, struct tj_buf *out)
+static void match_text(const struct tj_glossary *g, const char *name, const char *data, size_t len,
+                       struct tj_buf *out)
 {
     size_t nlen;
     char *text = tj_normalize_display(data, len, &nlen);
@@ -63,8 +63,7 @@ static int run_match(int argc, char **argv)
             fputs(tj_cmd_glossary.usage, stdout);
             goto out;
         case ':':
-            status = tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value",
-                                  argv[optind - 1]);
+            status = tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
             goto out;
         default:
             status = tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);

@@ -28,8 +28,7 @@ static int run(int argc, char **argv)
             if (strcmp(optarg, "json") == 0)
                 json = true;
             else if (strcmp(optarg, "text") != 0)
-                return tj_cli_usage(&tj_cmd_segment, "unknown format '%s' (text or json)",
-                                    optarg);
+                return tj_cli_usage(&tj_cmd_segment, "unknown format '%s' (text or json)", optarg);
             break;
         case 'h':
             fputs(tj_cmd_segment.usage, stdout);

@@ -80,8 +80,7 @@ static int translate_one(const struct options *o, struct tj_provider *p,
     rc = tj_client_translate(p, &doc, &stats, &diag);
     if (rc != TJ_OK)
         tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
-    struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats,
-                                 strcmp(path, "-") ? path : NULL};
+    struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats, strcmp(path, "-") ? path : NULL};
     switch (o->format) {
     case FMT_TEXT:
         tj_write_text(&doc, out);
@@ -180,8 +179,7 @@ static int run(int argc, char **argv)
             fputs(tj_cmd_translate.usage, stdout);
             goto out;
         case ':':
-            status = tj_cli_usage(&tj_cmd_translate, "option '%s' needs a value",
-                                  argv[optind - 1]);
+            status = tj_cli_usage(&tj_cmd_translate, "option '%s' needs a value", argv[optind - 1]);
             goto out;
         default:
             status = tj_cli_usage(&tj_cmd_translate, "unknown option '%s'", argv[optind - 1]);
@@ -190,8 +188,8 @@ static int run(int argc, char **argv)
     }
     const struct tj_provider_ops *ops = tj_provider_find(o.provider);
     if (!ops) {
-        status = tj_cli_usage(&tj_cmd_translate,
-                              "unknown provider '%s' (see 'tarjim providers')", o.provider);
+        status = tj_cli_usage(&tj_cmd_translate, "unknown provider '%s' (see 'tarjim providers')",
+                              o.provider);
         goto out;
     }
     if (!o.api_key && ops->key_env)
@@ -261,20 +259,19 @@ out:
 const struct tj_cmd tj_cmd_translate = {
     .name = "translate",
     .summary = "translate Arabic articles into English",
-    .usage =
-        "Usage: tarjim translate [OPTIONS] [FILE...]\n"
-        "Translates each FILE (or standard input: '-' or none) into English on standard\n"
-        "output, or into one file per input with --out-dir.\n\n"
-        "  -p, --provider NAME   engine: offline (default; or $TARJIM_PROVIDER)\n"
-        "  -u, --url URL         provider base URL\n"
-        "  -k, --api-key KEY     provider key (or the provider's environment variable)\n"
-        "  -g, --glossary FILE   add a glossary (repeatable; later files win)\n"
-        "      --no-default-glossary   do not load the bundled glossary\n"
-        "  -f, --format FMT      text (default) | json | jsonl\n"
-        "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
-        "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
-        "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
-        "  -q, --quiet           no progress display\n"
-        "  -h, --help            this help\n",
+    .usage = "Usage: tarjim translate [OPTIONS] [FILE...]\n"
+             "Translates each FILE (or standard input: '-' or none) into English on standard\n"
+             "output, or into one file per input with --out-dir.\n\n"
+             "  -p, --provider NAME   engine: offline (default; or $TARJIM_PROVIDER)\n"
+             "  -u, --url URL         provider base URL\n"
+             "  -k, --api-key KEY     provider key (or the provider's environment variable)\n"
+             "  -g, --glossary FILE   add a glossary (repeatable; later files win)\n"
+             "      --no-default-glossary   do not load the bundled glossary\n"
+             "  -f, --format FMT      text (default) | json | jsonl\n"
+             "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
+             "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
+             "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
+             "  -q, --quiet           no progress display\n"
+             "  -h, --help            this help\n",
     .run = run,
 };

@@ -54,8 +54,7 @@ static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs,
                 apply_result(segs[at + i], &results[i], TJ_ORIGIN_OFFLINE);
             } else {
                 tj_result_finish(&results[i]);
-                mark_failed(segs[at + i], brc == TJ_OK ? "engine returned nothing"
-                                                       : sub.message);
+                mark_failed(segs[at + i], brc == TJ_OK ? "engine returned nothing" : sub.message);
                 st->failed++;
             }
         }

@@ -165,8 +165,8 @@ static void trim(char **s)
 }
 
 /* Parses one row (NUL-terminated, no newline) and adds it. */
-static enum tj_status load_row(struct tj_glossary *g, const char *name, size_t line_no,
-                               char *row, struct tj_diag *diag)
+static enum tj_status load_row(struct tj_glossary *g, const char *name, size_t line_no, char *row,
+                               struct tj_diag *diag)
 {
     char *fields[4] = {0};
     size_t nf = 0;
@@ -186,8 +186,8 @@ static enum tj_status load_row(struct tj_glossary *g, const char *name, size_t l
     for (size_t i = 0; i < nf; i++)
         trim(&fields[i]);
     if (nf < 2)
-        return tj_diag_set(diag, TJ_ERR_CONFIG,
-                           "%s:%zu: expected arabic<TAB>english, found no tab", name, line_no);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "%s:%zu: expected arabic<TAB>english, found no tab",
+                           name, line_no);
     if (!*fields[0] || !*fields[1])
         return tj_diag_set(diag, TJ_ERR_CONFIG, "%s:%zu: empty %s field", name, line_no,
                            *fields[0] ? "English" : "Arabic");
@@ -197,8 +197,8 @@ static enum tj_status load_row(struct tj_glossary *g, const char *name, size_t l
                            "%s:%zu: unknown type '%.40s' (person, place, org or term)", name,
                            line_no, fields[2]);
     struct tj_diag sub;
-    enum tj_status rc = tj_glossary_add(g, fields[0], fields[1], type, nf == 4 ? fields[3] : NULL,
-                                        &sub);
+    enum tj_status rc =
+        tj_glossary_add(g, fields[0], fields[1], type, nf == 4 ? fields[3] : NULL, &sub);
     if (rc != TJ_OK)
         return tj_diag_set(diag, rc, "%s:%zu: %s", name, line_no, sub.message);
     struct tj_term *t = g->terms[g->nterms - 1];
@@ -251,8 +251,7 @@ out:
     return rc;
 }
 
-enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path,
-                                     struct tj_diag *diag)
+enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path, struct tj_diag *diag)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -287,8 +286,7 @@ out:
     return rc;
 }
 
-const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key,
-                                         size_t len)
+const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len)
 {
     return tj_strmap_get(g->keys, key, len);
 }

@@ -14,11 +14,11 @@
 enum tj_term_type { TJ_TERM_TERM, TJ_TERM_PERSON, TJ_TERM_PLACE, TJ_TERM_ORG };
 
 struct tj_term {
-    char *arabic;  /* the row's first spelling, as written */
+    char *arabic; /* the row's first spelling, as written */
     char *english;
     enum tj_term_type type;
-    char *note;    /* may be NULL */
-    char *file;    /* where the row came from */
+    char *note; /* may be NULL */
+    char *file; /* where the row came from */
     size_t line;
 };
 
@@ -31,8 +31,7 @@ void tj_glossary_destroy(struct tj_glossary *g);
 
 /* Adds the rows of a TSV file. Returns TJ_ERR_NOINPUT when it cannot be read, TJ_ERR_CONFIG
  * with "file:line: what" in diag for a malformed row (rows before it stay loaded). */
-enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path,
-                                     struct tj_diag *diag);
+enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path, struct tj_diag *diag);
 /* Adds the rows of data[0..len); name stands for the file in messages. */
 enum tj_status tj_glossary_load_mem(struct tj_glossary *g, const char *name, const char *data,
                                     size_t len, struct tj_diag *diag);
@@ -42,8 +41,7 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
                                enum tj_term_type type, const char *note, struct tj_diag *diag);
 
 /* Looks up a key: matching-form words joined by single spaces. NULL when absent. */
-const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key,
-                                         size_t len);
+const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len);
 /* The largest number of words in any key. */
 size_t tj_glossary_max_words(const struct tj_glossary *g);
 /* Number of distinct spellings, and of terms. */

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum tj_status tj_input_check(const char *name, const char *data, size_t len,
-                              struct tj_diag *diag)
+enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag)
 {
     size_t bad;
     bool nul;
@@ -27,8 +26,8 @@ enum tj_status tj_input_check(const char *name, const char *data, size_t len,
     }
     if (nul)
         return tj_diag_set(diag, TJ_ERR_DATA,
-                           "%s: NUL byte at byte offset %zu (line %zu, column %zu): not text",
-                           name, bad, line, col);
+                           "%s: NUL byte at byte offset %zu (line %zu, column %zu): not text", name,
+                           bad, line, col);
     return tj_diag_set(diag, TJ_ERR_DATA,
                        "%s: invalid UTF-8 at byte offset %zu (line %zu, column %zu): byte 0x%02X",
                        name, bad, line, col, (unsigned char)data[bad]);
@@ -52,8 +51,8 @@ enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct t
         size_t got = fread(data + n, 1, alloc - n, f);
         n += got;
         if (n > TJ_INPUT_MAX) {
-            rc = tj_diag_set(diag, TJ_ERR_DATA, "%s: larger than %zu MiB", name,
-                             TJ_INPUT_MAX >> 20);
+            rc =
+                tj_diag_set(diag, TJ_ERR_DATA, "%s: larger than %zu MiB", name, TJ_INPUT_MAX >> 20);
             goto out;
         }
         if (got == 0)

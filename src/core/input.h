@@ -18,7 +18,6 @@
 enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct tj_diag *diag);
 
 /* Validates data[0..len) as UTF-8 text; name is used in the message. */
-enum tj_status tj_input_check(const char *name, const char *data, size_t len,
-                              struct tj_diag *diag);
+enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag);
 
 #endif

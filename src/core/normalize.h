@@ -15,7 +15,7 @@
 char *tj_normalize_display(const char *s, size_t len, size_t *out_len);
 
 struct tj_mform {
-    char *text;  /* matching form, NUL-terminated */
+    char *text; /* matching form, NUL-terminated */
     size_t len;
     size_t *map; /* map[i]: offset in the input of the character that produced text[i];
                     map[len] is the input length */

@@ -16,11 +16,10 @@ struct clitic {
 
 /* Tried in order after the word as written; the first to give the longest match wins. */
 static const struct clitic clitics[] = {
-    {"و", ""},     {"ف", ""},     {"ب", ""},     {"ك", ""},     {"ل", ""},
-    {"لل", "ال"},  {"ولل", "ال"}, {"فلل", "ال"}, {"وب", ""},    {"وك", ""},
-    {"ول", ""},    {"فب", ""},    {"فك", ""},    {"فل", ""},    {"ال", ""},
-    {"وال", ""},   {"فال", ""},   {"بال", ""},   {"كال", ""},   {"لل", ""},
-    {"وبال", ""},  {"وكال", ""},  {"ولل", ""},   {"فبال", ""},  {"فلل", ""},
+    {"و", ""},     {"ف", ""},   {"ب", ""},    {"ك", ""},   {"ل", ""},   {"لل", "ال"}, {"ولل", "ال"},
+    {"فلل", "ال"}, {"وب", ""},  {"وك", ""},   {"ول", ""},  {"فب", ""},  {"فك", ""},   {"فل", ""},
+    {"ال", ""},    {"وال", ""}, {"فال", ""},  {"بال", ""}, {"كال", ""}, {"لل", ""},   {"وبال", ""},
+    {"وكال", ""},  {"ولل", ""}, {"فبال", ""}, {"فلل", ""},
 };
 
 /* Looks up words[i..i+n) with the first word read through clitic c (NULL: as written). */
@@ -51,8 +50,7 @@ static const struct tj_term *try_key(const struct tj_glossary *g, const char *mf
     return tj_glossary_lookup(g, key, o);
 }
 
-size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len,
-                   struct tj_pin **out)
+size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, struct tj_pin **out)
 {
     *out = NULL;
     size_t max_words = tj_glossary_max_words(g);

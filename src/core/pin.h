@@ -12,8 +12,7 @@
 
 /* Finds the pins of text[0..len) (display form, valid UTF-8). Returns their count and a new
  * array owned by the caller in *out (NULL when there are none). */
-size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len,
-                   struct tj_pin **out);
+size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, struct tj_pin **out);
 
 /* Fills the pins of every segment of the document. */
 void tj_pin_document(const struct tj_glossary *g, struct tj_document *doc);

@@ -30,8 +30,8 @@ const struct tj_provider_ops *tj_provider_find(const char *name)
 }
 
 enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
-                                  const struct tj_provider_config *cfg,
-                                  struct tj_provider **out, struct tj_diag *diag)
+                                  const struct tj_provider_config *cfg, struct tj_provider **out,
+                                  struct tj_diag *diag)
 {
     void *state = NULL;
     enum tj_status rc = ops->create ? ops->create(cfg, &state, diag) : TJ_OK;

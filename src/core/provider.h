@@ -34,8 +34,8 @@ struct tj_provider_limits {
 struct tj_provider_config {
     const char *url;
     const char *api_key;
-    const char *source_lang; /* "ar" */
-    const char *target_lang; /* "en" */
+    const char *source_lang;  /* "ar" */
+    const char *target_lang;  /* "en" */
     const char *freedict_dir; /* offline: where the FreeDict Arabic-English files are */
 };
 
@@ -57,7 +57,7 @@ struct tj_batch {
  * notes the engine adds about it. */
 struct tj_result {
     char *text;
-    char *qa_code;    /* optional note, e.g. "untranslated"; owned, may be NULL */
+    char *qa_code; /* optional note, e.g. "untranslated"; owned, may be NULL */
     char *qa_message;
 };
 
@@ -71,7 +71,7 @@ enum tj_perror {
 };
 
 struct tj_http_request {
-    char *method;  /* "GET" or "POST" */
+    char *method; /* "GET" or "POST" */
     char *url;
     char **headers; /* NULL-terminated "Name: value" lines; secrets only here */
     char *body;     /* may be NULL */
@@ -121,8 +121,8 @@ const struct tj_provider_ops *tj_provider_find(const char *name);
 
 /* Creates a provider instance owned by the caller. */
 enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
-                                  const struct tj_provider_config *cfg,
-                                  struct tj_provider **out, struct tj_diag *diag);
+                                  const struct tj_provider_config *cfg, struct tj_provider **out,
+                                  struct tj_diag *diag);
 void tj_provider_destroy(struct tj_provider *p); /* accepts NULL */
 const struct tj_provider_ops *tj_provider_ops(const struct tj_provider *p);
 void *tj_provider_state(const struct tj_provider *p);

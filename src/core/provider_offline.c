@@ -72,8 +72,8 @@ static const char *offline_notice(void *state)
 /* The English output under construction, with the spacing rules of English punctuation. */
 struct out {
     struct tj_buf buf;
-    bool glue;        /* the next token attaches without a space (after an opener) */
-    bool quote_open;  /* inside an ASCII double quotation */
+    bool glue;       /* the next token attaches without a space (after an opener) */
+    bool quote_open; /* inside an ASCII double quotation */
 };
 
 static void emit_word(struct out *o, const char *s, size_t len)

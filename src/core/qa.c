@@ -67,8 +67,7 @@ static void check_numbers(struct tj_segment *s)
         for (size_t k = 0; k < nd && !found; k++, q += strlen(q) + 1)
             found = strcmp(p, q) == 0;
         if (!found) {
-            tj_segment_add_qa(s, "number_missing", "the number %s is not in the translation",
-                              p);
+            tj_segment_add_qa(s, "number_missing", "the number %s is not in the translation", p);
             break;
         }
     }
@@ -81,7 +80,8 @@ static void check_pins(struct tj_segment *s)
     for (size_t i = 0; i < s->npins; i++) {
         const char *en = s->pins[i].term->english;
         if (!strstr(s->target, en))
-            tj_segment_add_qa(s, "pin_missing", "pinned term '%.*s' → '%s' is not in the "
+            tj_segment_add_qa(s, "pin_missing",
+                              "pinned term '%.*s' → '%s' is not in the "
                               "translation",
                               (int)(s->pins[i].end - s->pins[i].start),
                               s->source + s->pins[i].start, en);
@@ -114,8 +114,8 @@ static void check_length(struct tj_segment *s)
     size_t dst = tj_utf8_count(s->target, strlen(s->target));
     /* English runs about 1.1–1.5 times the characters of Arabic news text. */
     if (src >= 20 && (dst * 3 < src || dst > src * 4))
-        tj_segment_add_qa(s, "length_ratio",
-                          "translation is %zu characters for %zu of source", dst, src);
+        tj_segment_add_qa(s, "length_ratio", "translation is %zu characters for %zu of source", dst,
+                          src);
 }
 
 void tj_qa_check(struct tj_segment *s)

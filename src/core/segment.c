@@ -28,8 +28,7 @@ static bool is_closer(uint32_t cp)
 /* Invisible characters that may sit around punctuation without changing it. */
 static bool is_invisible(uint32_t cp)
 {
-    return tj_is_bidi_control(cp) || cp == 0x200B || cp == 0x200C || cp == 0x200D ||
-           cp == 0xFEFF;
+    return tj_is_bidi_control(cp) || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF;
 }
 
 static uint32_t peek(const char *s, size_t len, size_t i)
@@ -40,12 +39,13 @@ static uint32_t peek(const char *s, size_t len, size_t i)
 /* Abbreviations that take a period and never end a sentence on it (matching form, without the
  * final period). Single letters, Arabic or Latin, are abbreviations too. */
 static const char *const abbreviations[] = {
-    "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt",
-    "gov", "sen", "rep", "inc", "ltd", "co", "corp", "no", "vs", "etc", "approx", "dept",
-    "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "mt", "ft", "ave", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
-    "د", "م", "أ", "ا", "ص", "ق", "ج", "ت", "هـ", "ه", "ش", "س", "ط", "ك", "ع", "ل",
-    "أ.د", "ا.د", "ص.ب", "أ.ف.ب", "ا.ف.ب", "ق.م", "م.م", "د.ت", "ت.ح",
+    "dr",  "mr",     "mrs",   "ms",    "prof", "st",  "jr",  "sr",  "gen",  "col", "lt",
+    "sgt", "capt",   "gov",   "sen",   "rep",  "inc", "ltd", "co",  "corp", "no",  "vs",
+    "etc", "approx", "dept",  "est",   "fig",  "jan", "feb", "mar", "apr",  "jun", "jul",
+    "aug", "sep",    "sept",  "oct",   "nov",  "dec", "mt",  "ft",  "ave",  "e.g", "i.e",
+    "u.s", "u.k",    "u.n",   "a.m",   "p.m",  "د",   "م",   "أ",   "ا",    "ص",   "ق",
+    "ج",   "ت",      "هـ",    "ه",     "ش",    "س",   "ط",   "ك",   "ع",    "ل",   "أ.د",
+    "ا.د", "ص.ب",    "أ.ف.ب", "ا.ف.ب", "ق.م",  "م.م", "د.ت", "ت.ح",
 };
 
 static bool is_digit_cp(uint32_t cp)
@@ -61,8 +61,7 @@ static size_t word_start(const char *s, size_t end)
     while (i > 0) {
         size_t j = i;
         uint32_t cp = tj_utf8_prev(s, &j);
-        if (is_space_cp(cp) || cp == '(' || cp == '[' || cp == 0xAB || cp == '"' ||
-            cp == 0x201C)
+        if (is_space_cp(cp) || cp == '(' || cp == '[' || cp == 0xAB || cp == '"' || cp == 0x201C)
             break;
         i = j;
     }
@@ -204,8 +203,8 @@ static bool lowercase_latin_next(const char *s, size_t len, size_t k)
     return false;
 }
 
-static size_t push_span(struct tj_span **out, size_t n, size_t *alloc, const char *s,
-                        size_t start, size_t end, bool cut)
+static size_t push_span(struct tj_span **out, size_t n, size_t *alloc, const char *s, size_t start,
+                        size_t end, bool cut)
 {
     /* Trim whitespace on both sides. */
     while (start < end) {
@@ -372,10 +371,8 @@ void tj_segment_document(const char *text, size_t len, const struct tj_segment_o
             struct tj_segment *sg =
                 tj_block_add_segment(b, line + spans[k].start, spans[k].end - spans[k].start);
             if (spans[k].cut)
-                tj_segment_add_qa(sg, "segment_cut",
-                                  "sentence longer than %zu bytes was cut here",
-                                  opt && opt->max_bytes ? opt->max_bytes
-                                                        : TJ_SEGMENT_DEFAULT_MAX);
+                tj_segment_add_qa(sg, "segment_cut", "sentence longer than %zu bytes was cut here",
+                                  opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX);
         }
         free(spans);
         if (b->nsegs > 1 && b->kind == TJ_BLOCK_HEADING)

@@ -128,7 +128,7 @@ static void test_bundled(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_rows),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_load_rows),       cmocka_unit_test(test_errors),
         cmocka_unit_test(test_later_overrides), cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_bundled),
     };

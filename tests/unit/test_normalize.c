@@ -29,7 +29,10 @@ static void test_presentation_forms(void **state)
 static void test_bidi_removed_rest_kept(void **state)
 {
     (void)state;
-    const char *s = "\xE2\x80\x8F" "قال\xE2\x80\xAA" "١٢\xE2\x80\xAC" " ﬁ"; /* RLM, LRE, PDF, fi lig */
+    const char *s = "\xE2\x80\x8F"
+                    "قال\xE2\x80\xAA"
+                    "١٢\xE2\x80\xAC"
+                    " ﬁ"; /* RLM, LRE, PDF, fi lig */
     size_t n;
     char *out = tj_normalize_display(s, strlen(s), &n);
     assert_string_equal(out, "قال١٢ ﬁ"); /* Latin ligature untouched: only Arabic forms fold */

@@ -45,8 +45,8 @@ static void expect(const char *text, const char *const *want)
     while (want[k])
         k++;
     for (size_t i = 0; i < n && n != k; i++)
-        print_error("  got %.*s=%s\n", (int)(pins[i].end - pins[i].start),
-                    text + pins[i].start, pins[i].term->english);
+        print_error("  got %.*s=%s\n", (int)(pins[i].end - pins[i].start), text + pins[i].start,
+                    pins[i].term->english);
     assert_int_equal(n, k);
     for (size_t i = 0; i < n; i++) {
         char got[256];
@@ -73,8 +73,8 @@ static void test_clitics_outside(void **state)
 {
     (void)state;
     /* و before the name; ب before a term written with ال; ال before a term without it. */
-    EXPECT("ولبوتين بالكرملين في البرازيل", "بوتين=Putin", "الكرملين=Kremlin",
-           "برازيل=Brazil", NULL);
+    EXPECT("ولبوتين بالكرملين في البرازيل", "بوتين=Putin", "الكرملين=Kremlin", "برازيل=Brazil",
+           NULL);
     /* لل = ل + ال */
     EXPECT("رسالة للكرملين", "كرملين=Kremlin", NULL);
     EXPECT("ووصل إلى الولايات المتحدة", "الولايات المتحدة=United States", NULL);

@@ -55,14 +55,14 @@ static void test_clean(void **state)
 static void test_findings(void **state)
 {
     (void)state;
-    expect("بوتين يزور الصين في ٢٠٢٥ مع وفد كبير", "The president visits China in 2025 with a large delegation", true,
-           "pin_missing ");
-    expect("بوتين يزور الصين في ٢٠٢٥ مع وفد كبير", "Putin visits China in 2024 with a large delegation", true,
-           "number_missing ");
-    expect("بوتين يزور الصين مع وفد كبير اليوم", "Putin visits الصين with a large delegation today", true,
-           "arabic_left ");
-    expect("بوتين يزور الصين مع وفد كبير اليوم", "Putin (visits China with a large delegation today", true,
-           "unbalanced ");
+    expect("بوتين يزور الصين في ٢٠٢٥ مع وفد كبير",
+           "The president visits China in 2025 with a large delegation", true, "pin_missing ");
+    expect("بوتين يزور الصين في ٢٠٢٥ مع وفد كبير",
+           "Putin visits China in 2024 with a large delegation", true, "number_missing ");
+    expect("بوتين يزور الصين مع وفد كبير اليوم", "Putin visits الصين with a large delegation today",
+           true, "arabic_left ");
+    expect("بوتين يزور الصين مع وفد كبير اليوم",
+           "Putin (visits China with a large delegation today", true, "unbalanced ");
     expect("بوتين يزور الصين مع وفد كبير جدا في هذا اليوم", "Putin.", true, "length_ratio ");
 }
 

@@ -37,8 +37,7 @@ static void test_sentence_ends(void **state)
 {
     (void)state;
     EXPECT("أعلن الكرملين المشاركة. وقال بيسكوف إنها مهمة! هل تحضر الصين؟ نعم۔ انتهى",
-           "أعلن الكرملين المشاركة.", "وقال بيسكوف إنها مهمة!", "هل تحضر الصين؟", "نعم۔",
-           "انتهى");
+           "أعلن الكرملين المشاركة.", "وقال بيسكوف إنها مهمة!", "هل تحضر الصين؟", "نعم۔", "انتهى");
     EXPECT("ماذا؟! لا أعرف... ربما.", "ماذا؟!", "لا أعرف...", "ربما.");
     EXPECT("قال: «انتهى الأمر.» ثم غادر.", "قال: «انتهى الأمر.»", "ثم غادر.");
     EXPECT("دعت إليها البرازيل . وتستضيف القمة.", "دعت إليها البرازيل .", "وتستضيف القمة.");
@@ -47,8 +46,7 @@ static void test_sentence_ends(void **state)
 static void test_no_split(void **state)
 {
     (void)state;
-    EXPECT("قال د. محمد علي إن الوضع مستقر. وأضاف.", "قال د. محمد علي إن الوضع مستقر.",
-           "وأضاف.");
+    EXPECT("قال د. محمد علي إن الوضع مستقر. وأضاف.", "قال د. محمد علي إن الوضع مستقر.", "وأضاف.");
     EXPECT("بلغ السعر 78.40 دولارا و٢٫٢ مليون.", "بلغ السعر 78.40 دولارا و٢٫٢ مليون.");
     EXPECT("أفادت أ.ف.ب بذلك. ثم.", "أفادت أ.ف.ب بذلك.", "ثم.");
     EXPECT("زوروا www.example.com أو a.b@example.org اليوم.",
@@ -143,8 +141,8 @@ static void test_document_layout(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sentence_ends),     cmocka_unit_test(test_no_split),
-        cmocka_unit_test(test_year_suffix),       cmocka_unit_test(test_long_sentence_cut),
+        cmocka_unit_test(test_sentence_ends),        cmocka_unit_test(test_no_split),
+        cmocka_unit_test(test_year_suffix),          cmocka_unit_test(test_long_sentence_cut),
         cmocka_unit_test(test_clause_cut_preferred), cmocka_unit_test(test_classify),
         cmocka_unit_test(test_document_layout),
     };

@@ -33,10 +33,10 @@ static void test_invalid(void **state)
 {
     (void)state;
     check("ab\xFF", 3, false, 2, false);
-    check("ab\xC0\xAF", 4, false, 2, false);         /* overlong '/' */
-    check("\xED\xA0\x80", 3, false, 0, false);        /* surrogate */
-    check("\xF4\x90\x80\x80", 4, false, 0, false);    /* above U+10FFFF */
-    check("ب\xD8", 3, false, 2, false);               /* truncated */
+    check("ab\xC0\xAF", 4, false, 2, false);       /* overlong '/' */
+    check("\xED\xA0\x80", 3, false, 0, false);     /* surrogate */
+    check("\xF4\x90\x80\x80", 4, false, 0, false); /* above U+10FFFF */
+    check("ب\xD8", 3, false, 2, false);            /* truncated */
     check("ab\0c", 4, false, 2, true);
 }
 
@@ -63,7 +63,7 @@ static void test_classes(void **state)
     assert_false(tj_is_arabic_letter(0x060C)); /* Arabic comma */
     assert_true(tj_is_arabic_mark(0x064E));    /* fatha */
     assert_true(tj_is_bidi_control(0x200F));
-    assert_false(tj_is_bidi_control(0x200C));  /* ZWNJ is not a bidi control */
+    assert_false(tj_is_bidi_control(0x200C)); /* ZWNJ is not a bidi control */
     assert_true(tj_utf8_has_arabic("abc بوتين", strlen("abc بوتين")));
     assert_false(tj_utf8_has_arabic("2025, \"OK\"", 11));
     assert_int_equal(tj_utf8_count("بوتين", strlen("بوتين")), 5);
