@@ -139,6 +139,18 @@ static void emit_clitics(struct out *o, const char *s, size_t len)
     free(mf);
 }
 
+/* True for a word that is only prefix clitics: a lone و, or clitics written apart from
+ * what they attach to with a tatweel (بـ"الصديق", الـ77). */
+static bool clitic_word(const char *w, size_t len)
+{
+    if (len >= 2 && memcmp(w + len - 2, "\u0640", 2) == 0)
+        return true;
+    char *mf = tj_mform_string(w, len);
+    bool lone = strcmp(mf, "و") == 0 || strcmp(mf, "ف") == 0;
+    free(mf);
+    return lone;
+}
+
 static bool is_digit_cp(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
@@ -198,7 +210,7 @@ static void translate_stretch(struct offline *st, struct out *o, const char *tex
                 k = n;
             }
             i = k;
-            if (before_pin && i == to)
+            if ((before_pin && i == to) || clitic_word(text + start, i - start))
                 emit_clitics(o, text + start, i - start);
             else if (!tj_utf8_has_arabic(text + start, i - start))
                 continue; /* a lone tatweel or mark */

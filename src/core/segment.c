@@ -135,38 +135,77 @@ static uint32_t opener_of(uint32_t cp)
     }
 }
 
-/* True when position i of the line lies inside a bracket or quotation that closes later on
- * the line. */
-static bool inside_enclosure(const char *s, size_t len, size_t i)
-{
+/* Brackets and quotations open at the scan position, kept up to date as the scan moves
+ * forward, with the next closing position of each kind cached: the whole line costs linear
+ * time however many candidate breaks it has. */
+struct enclosures {
     uint32_t stack[16];
-    size_t depth = 0;
-    bool in_ascii_quote = false;
-    size_t k = 0;
-    while (k < i) {
+    size_t depth;
+    bool ascii_quote;
+    size_t scanned; /* characters before this offset are accounted for */
+    size_t next[5]; /* next closer of each kind at or after some position; len = none */
+    size_t next_from[5];
+};
+
+static size_t kind_of(uint32_t opener)
+{
+    switch (opener) {
+    case 0xAB:
+        return 0;
+    case '(':
+        return 1;
+    case '[':
+        return 2;
+    case 0x201C:
+        return 3;
+    default:
+        return 4; /* ASCII double quote */
+    }
+}
+
+static void enc_advance(struct enclosures *e, const char *s, size_t len, size_t to)
+{
+    size_t k = e->scanned;
+    while (k < to) {
         uint32_t cp = tj_utf8_next(s, len, &k);
         if (cp == 0xAB || cp == '(' || cp == '[' || cp == 0x201C) {
-            if (depth < TJ_ARRAY_LEN(stack))
-                stack[depth++] = cp;
+            if (e->depth < TJ_ARRAY_LEN(e->stack))
+                e->stack[e->depth++] = cp;
         } else if (opener_of(cp)) {
-            while (depth > 0 && stack[depth - 1] != opener_of(cp))
-                depth--;
-            if (depth > 0)
-                depth--;
+            while (e->depth > 0 && e->stack[e->depth - 1] != opener_of(cp))
+                e->depth--;
+            if (e->depth > 0)
+                e->depth--;
         } else if (cp == '"') {
-            in_ascii_quote = !in_ascii_quote;
+            e->ascii_quote = !e->ascii_quote;
         }
     }
-    if (depth == 0 && !in_ascii_quote)
+    e->scanned = k;
+}
+
+/* True when position pos lies inside a bracket or quotation that closes later on the line. */
+static bool inside_enclosure(struct enclosures *e, const char *s, size_t len, size_t pos)
+{
+    enc_advance(e, s, len, pos);
+    if (e->depth == 0 && !e->ascii_quote)
         return false;
-    /* Does the innermost enclosure close later on this line? */
-    uint32_t want = depth ? stack[depth - 1] : '"';
-    while (k < len) {
-        uint32_t cp = tj_utf8_next(s, len, &k);
-        if (want == '"' ? cp == '"' : opener_of(cp) == want)
-            return true;
+    uint32_t want = e->depth ? e->stack[e->depth - 1] : '"';
+    size_t kind = kind_of(want);
+    bool cached = e->next_from[kind] <= pos && (e->next[kind] >= pos);
+    if (!cached) {
+        size_t k = pos, at = len;
+        while (k < len) {
+            size_t here = k;
+            uint32_t cp = tj_utf8_next(s, len, &k);
+            if (want == '"' ? cp == '"' : opener_of(cp) == want) {
+                at = here;
+                break;
+            }
+        }
+        e->next[kind] = at;
+        e->next_from[kind] = pos;
     }
-    return false;
+    return e->next[kind] < len;
 }
 
 /* Finds the end of the sentence-final run that starts at the terminator at s[i]: further
@@ -261,6 +300,9 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
     size_t max = opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX;
     struct tj_span *spans = NULL;
     size_t n = 0, alloc = 0, start = 0, i = 0;
+    struct enclosures enc = {.depth = 0};
+    for (size_t k = 0; k < TJ_ARRAY_LEN(enc.next); k++)
+        enc.next_from[k] = SIZE_MAX;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         /* Fast path: only '.', '!', '?' and multi-byte characters can end a sentence. */
@@ -280,7 +322,8 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
                 bool brk = false;
                 if (!at_end && end < len && is_space_cp(peek(s, len, end))) {
                     brk = !(cp == '.' && end == i && after_abbreviation(s, here)) &&
-                          !lowercase_latin_next(s, len, end) && !inside_enclosure(s, len, end);
+                          !lowercase_latin_next(s, len, end) &&
+                          !inside_enclosure(&enc, s, len, end);
                 }
                 if (brk) {
                     n = push_span(&spans, n, &alloc, s, start, end, false);
