@@ -19,6 +19,7 @@ struct tj_glossary {
     struct tj_term **terms;
     size_t nterms;
     struct tj_strmap *keys;
+    struct tj_strmap *prefixes; /* every whole-word prefix of every key */
     size_t max_words;
 };
 
@@ -26,6 +27,7 @@ struct tj_glossary *tj_glossary_create(void)
 {
     struct tj_glossary *g = tj_xcalloc(1, sizeof *g);
     g->keys = tj_strmap_create();
+    g->prefixes = tj_strmap_create();
     return g;
 }
 
@@ -42,6 +44,7 @@ void tj_glossary_destroy(struct tj_glossary *g)
     }
     free(g->terms);
     tj_strmap_destroy(g->keys);
+    tj_strmap_destroy(g->prefixes);
     free(g);
 }
 
@@ -129,6 +132,9 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
                              (size_t)1 + (size_t)(p > arabic), arabic);
         } else {
             tj_strmap_put(g->keys, key, klen, t);
+            for (size_t k = 0; k <= klen; k++)
+                if (k == klen || key[k] == ' ')
+                    tj_strmap_put(g->prefixes, key, k, g);
             if (words > g->max_words)
                 g->max_words = words;
         }
@@ -289,6 +295,11 @@ out:
 const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len)
 {
     return tj_strmap_get(g->keys, key, len);
+}
+
+bool tj_glossary_has_prefix(const struct tj_glossary *g, const char *key, size_t len)
+{
+    return tj_strmap_get(g->prefixes, key, len) != NULL;
 }
 
 size_t tj_glossary_max_words(const struct tj_glossary *g)

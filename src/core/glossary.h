@@ -42,6 +42,8 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
 
 /* Looks up a key: matching-form words joined by single spaces. NULL when absent. */
 const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len);
+/* True when key (as for tj_glossary_lookup) is a key or the first words of one. */
+bool tj_glossary_has_prefix(const struct tj_glossary *g, const char *key, size_t len);
 /* The largest number of words in any key. */
 size_t tj_glossary_max_words(const struct tj_glossary *g);
 /* Number of distinct spellings, and of terms. */

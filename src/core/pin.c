@@ -22,10 +22,12 @@ static const struct clitic clitics[] = {
     {"وكال", ""},  {"ولل", ""}, {"فبال", ""}, {"فلل", ""},
 };
 
-/* Looks up words[i..i+n) with the first word read through clitic c (NULL: as written). */
-static const struct tj_term *try_key(const struct tj_glossary *g, const char *mf,
-                                     const struct tj_word *words, size_t i, size_t n,
-                                     const struct clitic *c, char *key)
+/* The longest term starting at word i with its first word read through clitic c (NULL: as
+ * written): extends word by word while the key so far begins some glossary key. Sets *n to
+ * its word count. */
+static const struct tj_term *match_at(const struct tj_glossary *g, const char *mf,
+                                      const struct tj_word *words, size_t nw, size_t i,
+                                      const struct clitic *c, char *key, size_t *n)
 {
     size_t o = 0;
     size_t first = words[i].start;
@@ -36,25 +38,33 @@ static const struct tj_term *try_key(const struct tj_glossary *g, const char *mf
         if (wl < sl + 4 || memcmp(mf + first, c->strip, sl) != 0)
             return NULL;
         first += sl;
-        size_t al = strlen(c->add);
-        memcpy(key, c->add, al);
-        o = al;
+        o = strlen(c->add);
+        memcpy(key, c->add, o);
     }
     memcpy(key + o, mf + first, words[i].end - first);
     o += words[i].end - first;
-    for (size_t k = i + 1; k < i + n; k++) {
+    const struct tj_term *best = NULL;
+    for (size_t k = i;;) {
+        if (!tj_glossary_has_prefix(g, key, o))
+            break;
+        const struct tj_term *t = tj_glossary_lookup(g, key, o);
+        if (t) {
+            best = t;
+            *n = k - i + 1;
+        }
+        if (++k == nw)
+            break;
         key[o++] = ' ';
         memcpy(key + o, mf + words[k].start, words[k].end - words[k].start);
         o += words[k].end - words[k].start;
     }
-    return tj_glossary_lookup(g, key, o);
+    return best;
 }
 
 size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, struct tj_pin **out)
 {
     *out = NULL;
-    size_t max_words = tj_glossary_max_words(g);
-    if (max_words == 0 || len == 0)
+    if (tj_glossary_max_words(g) == 0 || len == 0)
         return 0;
     struct tj_mform m;
     tj_mform_init(&m, text, len);
@@ -64,16 +74,16 @@ size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, st
     struct tj_pin *pins = NULL;
     size_t np = 0, alloc = 0;
     for (size_t i = 0; i < nw;) {
-        const struct tj_term *hit = NULL;
-        size_t hit_n = 0, strip = 0;
-        size_t top = nw - i < max_words ? nw - i : max_words;
-        for (size_t n = top; n > 0 && !hit; n--) {
-            hit = try_key(g, m.text, words, i, n, NULL, key);
-            for (size_t c = 0; !hit && c < TJ_ARRAY_LEN(clitics); c++) {
-                hit = try_key(g, m.text, words, i, n, &clitics[c], key);
-                strip = hit ? strlen(clitics[c].strip) : 0;
+        /* Longest wins; on a tie, the reading with the fewest clitics taken off. */
+        size_t hit_n = 0, strip = 0, n = 0;
+        const struct tj_term *hit = match_at(g, m.text, words, nw, i, NULL, key, &hit_n);
+        for (size_t c = 0; c < TJ_ARRAY_LEN(clitics); c++) {
+            const struct tj_term *t = match_at(g, m.text, words, nw, i, &clitics[c], key, &n);
+            if (t && n > hit_n) {
+                hit = t;
+                hit_n = n;
+                strip = strlen(clitics[c].strip);
             }
-            hit_n = n;
         }
         if (!hit) {
             i++;
