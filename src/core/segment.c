@@ -326,6 +326,11 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
                           !inside_enclosure(&enc, s, len, end);
                 }
                 if (brk) {
+                    while (end - start > max) {
+                        size_t cut = cut_point(s, start, max);
+                        n = push_span(&spans, n, &alloc, s, start, cut, true);
+                        start = cut;
+                    }
                     n = push_span(&spans, n, &alloc, s, start, end, false);
                     start = end;
                 }
