@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "input.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -137,6 +138,16 @@ size_t tj_cli_inputs(int argc, char **argv, const char *const **files)
     }
     *files = stdin_only;
     return 1;
+}
+
+int tj_cli_read(const char *path, char **data, size_t *len)
+{
+    struct tj_diag diag;
+    enum tj_status rc = tj_input_read(path, data, len, &diag);
+    if (rc == TJ_OK)
+        return 0;
+    tj_cli_error("%s", diag.message);
+    return tj_status_exit_code(rc);
 }
 
 int tj_cli_write(const struct tj_buf *buf, const char *path)

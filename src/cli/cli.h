@@ -51,6 +51,10 @@ int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossar
  * there are none. Returns their count. */
 size_t tj_cli_inputs(int argc, char **argv, const char *const **files);
 
+/* Reads and validates one input file ("-": standard input) into a new buffer (*data, *len).
+ * Returns 0, or prints the error and returns its exit status (65 bad data, 66 missing). */
+int tj_cli_read(const char *path, char **data, size_t *len);
+
 /* Writes buf to stdout (or to path when not NULL); returns 0 or 74 with a message. */
 int tj_cli_write(const struct tj_buf *buf, const char *path);
 

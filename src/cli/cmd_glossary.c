@@ -2,7 +2,6 @@
  * is well formed. */
 #include "cli.h"
 
-#include "input.h"
 #include "normalize.h"
 #include "pin.h"
 #include "utf8.h"
@@ -81,11 +80,9 @@ static int run_match(int argc, char **argv)
     for (size_t i = 0; i < nfiles; i++) {
         char *data;
         size_t len;
-        struct tj_diag diag;
-        enum tj_status rc = tj_input_read(files[i], &data, &len, &diag);
-        if (rc != TJ_OK) {
-            tj_cli_error("%s", diag.message);
-            status = tj_cli_worse(status, tj_status_exit_code(rc));
+        int st = tj_cli_read(files[i], &data, &len);
+        if (st) {
+            status = tj_cli_worse(status, st);
             continue;
         }
         match_text(g, strcmp(files[i], "-") ? files[i] : "<stdin>", data, len, &out);

@@ -1,7 +1,6 @@
 /* tarjim segment: the sentences tarjim would translate, one per line. */
 #include "cli.h"
 
-#include "input.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -47,11 +46,9 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < nfiles; i++) {
         char *data;
         size_t len;
-        struct tj_diag diag;
-        enum tj_status rc = tj_input_read(files[i], &data, &len, &diag);
-        if (rc != TJ_OK) {
-            tj_cli_error("%s", diag.message);
-            status = tj_cli_worse(status, tj_status_exit_code(rc));
+        int st = tj_cli_read(files[i], &data, &len);
+        if (st) {
+            status = tj_cli_worse(status, st);
             continue;
         }
         struct tj_document doc;

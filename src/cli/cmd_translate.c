@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include "client.h"
-#include "input.h"
 #include "pipeline.h"
 #include "provider.h"
 #include "writer.h"
@@ -66,18 +65,16 @@ static int translate_one(const struct options *o, struct tj_provider *p,
 {
     char *data;
     size_t len;
-    struct tj_diag diag;
-    enum tj_status rc = tj_input_read(path, &data, &len, &diag);
-    if (rc != TJ_OK) {
-        tj_cli_error("%s", diag.message);
-        return tj_status_exit_code(rc);
-    }
+    int st = tj_cli_read(path, &data, &len);
+    if (st)
+        return st;
     struct tj_document doc;
     tj_document_init(&doc);
     tj_pipeline_prepare(data, len, g, NULL, &doc);
     free(data);
     struct tj_client_stats stats = {0};
-    rc = tj_client_translate(p, &doc, &stats, &diag);
+    struct tj_diag diag;
+    enum tj_status rc = tj_client_translate(p, &doc, &stats, &diag);
     if (rc != TJ_OK)
         tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
     struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats, strcmp(path, "-") ? path : NULL};
