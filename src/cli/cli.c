@@ -3,6 +3,8 @@
 
 #include "config.h"
 #include "input.h"
+#include "segment.h"
+#include "srx.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -138,6 +140,38 @@ size_t tj_cli_inputs(int argc, char **argv, const char *const **files)
     }
     *files = stdin_only;
     return 1;
+}
+
+int tj_cli_segmenter(const char *srx_path, const char *lang, struct tj_segmenter **out)
+{
+    *out = NULL;
+    if (!srx_path)
+        return 0;
+    struct tj_srx *srx;
+    struct tj_diag diag;
+    enum tj_status rc = tj_srx_load(srx_path, &srx, &diag);
+    if (rc == TJ_OK) {
+        rc = tj_segmenter_create(srx, lang, out, &diag);
+        tj_srx_destroy(srx);
+        if (rc != TJ_OK) /* the segmenter's messages name the rule's line, not the file */
+            tj_cli_error("%s:%s", srx_path, diag.message + strlen("line"));
+        else
+            return 0;
+    } else {
+        tj_cli_error("%s", diag.message);
+    }
+    return rc == TJ_ERR_NOINPUT ? 66 : 78;
+}
+
+bool tj_cli_parse_size(const char *arg, size_t min, size_t max, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max)
+        return false;
+    *out = (size_t)v;
+    return true;
 }
 
 int tj_cli_read(const char *path, char **data, size_t *len)

@@ -20,6 +20,7 @@ extern const struct tj_cmd tj_cmd_translate;
 extern const struct tj_cmd tj_cmd_segment;
 extern const struct tj_cmd tj_cmd_glossary;
 extern const struct tj_cmd tj_cmd_providers;
+extern const struct tj_cmd tj_cmd_serve;
 
 /* Prints "tarjim: message" to stderr. */
 void tj_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -50,6 +51,15 @@ int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossar
 /* The input files named after the options (argv[optind..]), or standard input ("-") when
  * there are none. Returns their count. */
 size_t tj_cli_inputs(int argc, char **argv, const char *const **files);
+
+struct tj_segmenter;
+
+/* Compiles the segmentation rules of an SRX file for lang into *out (NULL path: *out = NULL,
+ * the built-in rules). Returns 0, or prints the error and returns 78 (66 when missing). */
+int tj_cli_segmenter(const char *srx_path, const char *lang, struct tj_segmenter **out);
+
+/* Parses a positive size option (--max-segment); returns false when arg is not one. */
+bool tj_cli_parse_size(const char *arg, size_t min, size_t max, size_t *out);
 
 /* Reads and validates one input file ("-": standard input) into a new buffer (*data, *len).
  * Returns 0, or prints the error and returns its exit status (65 bad data, 66 missing). */

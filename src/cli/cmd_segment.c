@@ -1,33 +1,116 @@
-/* tarjim segment: the sentences tarjim would translate, one per line. */
+/* tarjim segment: the sentences tarjim would translate, one per line. Text output streams:
+ * memory holds one line (one block) at a time, whatever the size of the input. */
 #include "cli.h"
 
+#include "input.h"
 #include "pipeline.h"
+#include "segment.h"
+#include "utf8.h"
 #include "writer.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+
+static bool blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return false;
+    return true;
+}
+
+/* Segments one input line by line onto stdout. *first tracks whether a block was written
+ * (blocks are separated by a blank line). Returns 0 or an exit status, after a message. */
+static int stream_file(const char *path, const struct tj_segment_options *opt, bool *first)
+{
+    bool std = strcmp(path, "-") == 0;
+    const char *name = std ? "<stdin>" : path;
+    FILE *f = std ? stdin : fopen(path, "rb");
+    if (!f) {
+        tj_cli_error("%s: %s", name, strerror(errno));
+        return 66;
+    }
+    char *line = NULL;
+    size_t cap = 0, offset = 0, line_no = 0;
+    ssize_t got;
+    int status = 0;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        size_t n = (size_t)got;
+        line_no++;
+        size_t skip = line_no == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        size_t bad;
+        bool nul;
+        if (!tj_utf8_check_text(line + skip, n - skip, &bad, &nul)) {
+            tj_cli_error("%s: %s at byte offset %zu (line %zu)", name,
+                         nul ? "NUL byte" : "invalid UTF-8", offset + skip + bad, line_no);
+            status = 65;
+            break;
+        }
+        offset += n;
+        char *s = line + skip;
+        n -= skip;
+        if (n && s[n - 1] == '\n')
+            n--;
+        if (n && s[n - 1] == '\r')
+            n--;
+        if (blank(s, n))
+            continue;
+        struct tj_span *spans;
+        size_t ns = tj_segment_line(s, n, opt, &spans);
+        if (!*first)
+            putchar('\n');
+        *first = false;
+        for (size_t i = 0; i < ns; i++) {
+            fwrite(s + spans[i].start, 1, spans[i].end - spans[i].start, stdout);
+            putchar('\n');
+        }
+        free(spans);
+    }
+    if (!status && ferror(f)) {
+        tj_cli_error("%s: read error: %s", name, strerror(errno));
+        status = 66;
+    }
+    free(line);
+    if (!std)
+        fclose(f);
+    return status;
+}
 
 static const struct option long_opts[] = {
-    {"format", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {0},
+    {"format", required_argument, NULL, 'f'}, {"lang", required_argument, NULL, 'l'},
+    {"srx", required_argument, NULL, 'S'},    {"max-segment", required_argument, NULL, 'M'},
+    {"help", no_argument, NULL, 'h'},         {0},
 };
 
 static int run(int argc, char **argv)
 {
     bool json = false;
+    const char *lang = "ar", *srx = NULL;
+    struct tj_segment_options opt = {0};
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:l:h", long_opts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (strcmp(optarg, "json") == 0)
                 json = true;
             else if (strcmp(optarg, "text") != 0)
                 return tj_cli_usage(&tj_cmd_segment, "unknown format '%s' (text or json)", optarg);
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'S':
+            srx = optarg;
+            break;
+        case 'M':
+            if (!tj_cli_parse_size(optarg, 64, TJ_INPUT_MAX, &opt.max_bytes))
+                return tj_cli_usage(&tj_cmd_segment, "--max-segment wants a byte count >= 64");
             break;
         case 'h':
             fputs(tj_cmd_segment.usage, stdout);
@@ -38,12 +121,21 @@ static int run(int argc, char **argv)
             return tj_cli_usage(&tj_cmd_segment, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    struct tj_segmenter *rules;
+    int status = tj_cli_segmenter(srx, lang, &rules);
+    if (status)
+        return status;
+    opt.rules = rules ? rules : tj_segmenter_default(lang);
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
-    int status = 0;
+    bool first = true;
     struct tj_buf out;
     tj_buf_init(&out, 0);
     for (size_t i = 0; i < nfiles; i++) {
+        if (!json) {
+            status = tj_cli_worse(status, stream_file(files[i], &opt, &first));
+            continue;
+        }
         char *data;
         size_t len;
         int st = tj_cli_read(files[i], &data, &len);
@@ -53,24 +145,30 @@ static int run(int argc, char **argv)
         }
         struct tj_document doc;
         tj_document_init(&doc);
-        tj_pipeline_prepare(data, len, NULL, NULL, &doc);
+        tj_pipeline_prepare(data, len, NULL, &opt, &doc);
         free(data);
-        if (json)
-            tj_write_json(&doc, NULL, &out);
-        else
-            tj_write_segments(&doc, &out);
+        tj_write_json(&doc, NULL, &out);
         tj_document_finish(&doc);
+    }
+    if (fflush(stdout) != 0) {
+        tj_cli_error("<stdout>: write error: %s", strerror(errno));
+        status = tj_cli_worse(status, 74);
     }
     status = tj_cli_worse(status, tj_cli_write(&out, NULL));
     tj_buf_finish(&out);
+    tj_segmenter_destroy(rules);
     return status;
 }
 
 const struct tj_cmd tj_cmd_segment = {
     .name = "segment",
     .summary = "cut articles into the sentences tarjim translates",
-    .usage = "Usage: tarjim segment [--format text|json] [FILE...]\n"
+    .usage = "Usage: tarjim segment [OPTIONS] [FILE...]\n"
              "Prints one segment per line, a blank line between blocks (text), or the\n"
-             "document's blocks and segments (json).\n",
+             "document's blocks and segments (json). Text output streams line by line.\n\n"
+             "  -f, --format FMT      text (default) | json\n"
+             "  -l, --lang CODE       language of the rules to apply (default ar)\n"
+             "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"
+             "      --max-segment N   cut sentences longer than N bytes (default 2000)\n",
     .run = run,
 };

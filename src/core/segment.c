@@ -2,7 +2,14 @@
  * applies the no-break rules to them. */
 #include "segment.h"
 
+#include "rxinfo.h"
+#include "srx.h"
 #include "utf8.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,92 +38,10 @@ static bool is_invisible(uint32_t cp)
     return tj_is_bidi_control(cp) || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF;
 }
 
-static uint32_t peek(const char *s, size_t len, size_t i)
-{
-    return tj_utf8_next(s, len, &i);
-}
-
-/* Abbreviations that take a period and never end a sentence on it (matching form, without the
- * final period). Single letters, Arabic or Latin, are abbreviations too. */
-static const char *const abbreviations[] = {
-    "dr",  "mr",     "mrs",   "ms",    "prof", "st",  "jr",  "sr",  "gen",  "col", "lt",
-    "sgt", "capt",   "gov",   "sen",   "rep",  "inc", "ltd", "co",  "corp", "no",  "vs",
-    "etc", "approx", "dept",  "est",   "fig",  "jan", "feb", "mar", "apr",  "jun", "jul",
-    "aug", "sep",    "sept",  "oct",   "nov",  "dec", "mt",  "ft",  "ave",  "e.g", "i.e",
-    "u.s", "u.k",    "u.n",   "a.m",   "p.m",  "د",   "م",   "أ",   "ا",    "ص",   "ق",
-    "ج",   "ت",      "هـ",    "ه",     "ش",    "س",   "ط",   "ك",   "ع",    "ل",   "أ.د",
-    "ا.د", "ص.ب",    "أ.ف.ب", "ا.ف.ب", "ق.م",  "م.م", "د.ت", "ت.ح",
-};
-
 static bool is_digit_cp(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
            (cp >= 0x06F0 && cp <= 0x06F9);
-}
-
-/* The word ending at `end` (exclusive), without invisible characters: start offset. */
-static size_t word_start(const char *s, size_t end)
-{
-    size_t i = end;
-    while (i > 0) {
-        size_t j = i;
-        uint32_t cp = tj_utf8_prev(s, &j);
-        if (is_space_cp(cp) || cp == '(' || cp == '[' || cp == 0xAB || cp == '"' || cp == 0x201C)
-            break;
-        i = j;
-    }
-    return i;
-}
-
-/* True when the period at s[dot] follows an abbreviation and so ends no sentence. A year
- * suffix (1948 م. / ١٤٤٥هـ.) is no abbreviation: it ends the sentence. */
-static bool after_abbreviation(const char *s, size_t dot)
-{
-    size_t ws = word_start(s, dot);
-    if (ws == dot)
-        return false;
-    char key[32];
-    size_t k = 0;
-    bool digits = false;
-    size_t i = ws;
-    while (i < dot) {
-        uint32_t cp = tj_utf8_next(s, dot, &i);
-        if (is_invisible(cp))
-            continue;
-        if (is_digit_cp(cp)) {
-            digits = true;
-            continue;
-        }
-        char enc[4];
-        size_t n = tj_utf8_encode(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp, enc);
-        if (k + n >= sizeof key)
-            return false;
-        memcpy(key + k, enc, n);
-        k += n;
-    }
-    key[k] = '\0';
-    bool year_suffix = strcmp(key, "م") == 0 || strcmp(key, "هـ") == 0 || strcmp(key, "ه") == 0;
-    if (year_suffix) {
-        if (digits)
-            return false;
-        /* "1948 م." : the number is the previous word. */
-        size_t p = ws;
-        while (p > 0 && s[p - 1] == ' ')
-            p--;
-        if (p > 0 && p < ws) {
-            size_t q = p;
-            if (is_digit_cp(tj_utf8_prev(s, &q)))
-                return false;
-        }
-    }
-    if (digits)
-        return false;
-    if (tj_utf8_count(key, k) == 1)
-        return true;
-    for (size_t a = 0; a < TJ_ARRAY_LEN(abbreviations); a++)
-        if (strcmp(key, abbreviations[a]) == 0)
-            return true;
-    return false;
 }
 
 static uint32_t opener_of(uint32_t cp)
@@ -208,40 +133,6 @@ static bool inside_enclosure(struct enclosures *e, const char *s, size_t len, si
     return e->next[kind] < len;
 }
 
-/* Finds the end of the sentence-final run that starts at the terminator at s[i]: further
- * terminators, closing quotes/brackets and invisible characters. */
-static size_t run_end(const char *s, size_t len, size_t i)
-{
-    size_t k = i;
-    tj_utf8_next(s, len, &k);
-    bool closers = false;
-    while (k < len) {
-        size_t n = k;
-        uint32_t cp = tj_utf8_next(s, len, &n);
-        if (is_invisible(cp) || (!closers && is_terminator(cp))) {
-            k = n;
-        } else if (is_closer(cp)) {
-            closers = true;
-            k = n;
-        } else {
-            break;
-        }
-    }
-    return k;
-}
-
-static bool lowercase_latin_next(const char *s, size_t len, size_t k)
-{
-    while (k < len) {
-        size_t n = k;
-        uint32_t cp = tj_utf8_next(s, len, &n);
-        if (!is_space_cp(cp) && !is_invisible(cp))
-            return cp >= 'a' && cp <= 'z';
-        k = n;
-    }
-    return false;
-}
-
 static size_t push_span(struct tj_span **out, size_t n, size_t *alloc, const char *s, size_t start,
                         size_t end, bool cut)
 {
@@ -294,49 +185,395 @@ static size_t cut_point(const char *s, size_t start, size_t max)
     return limit > start ? limit : start + max;
 }
 
+/* ---- compiled rules ---------------------------------------------------------------------- */
+
+/* Rules with an unbounded beforebreak are matched against at most this many characters. */
+#define TJ_BEFORE_WINDOW 256
+
+struct rule {
+    bool brk;
+    pcre2_code *before; /* compiled end-anchored; NULL when the side is empty */
+    pcre2_code *after;  /* compiled anchored; NULL when empty */
+    struct tj_rxinfo bi;
+    struct tj_rxinfo ai;
+    size_t window; /* characters to look back for the beforebreak */
+};
+
+struct tj_segmenter {
+    struct rule *rules;
+    size_t n;
+    bool every_position; /* a break rule can match anywhere: no candidate filter */
+    bool ascii_trigger[128];
+    bool lead_trigger[256]; /* lead bytes of multi-byte trigger characters */
+    struct tj_cpset trigger;
+};
+
+static void rule_finish(struct rule *r)
+{
+    pcre2_code_free(r->before);
+    pcre2_code_free(r->after);
+    tj_rxinfo_finish(&r->bi);
+    tj_rxinfo_finish(&r->ai);
+}
+
+void tj_segmenter_destroy(struct tj_segmenter *sg)
+{
+    if (!sg)
+        return;
+    for (size_t i = 0; i < sg->n; i++)
+        rule_finish(&sg->rules[i]);
+    free(sg->rules);
+    free(sg->trigger.r);
+    free(sg);
+}
+
+static enum tj_status compile(const char *re, uint32_t anchor, pcre2_code **out,
+                              const struct tj_srx_rule *src, const char *side, struct tj_diag *diag)
+{
+    *out = NULL;
+    if (!*re)
+        return TJ_OK;
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | anchor, &err, &off, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "line %zu: %s regex at offset %zu: %s", src->line,
+                           side, (size_t)off, (const char *)msg);
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* without JIT the interpreter still works */
+    *out = code;
+    return TJ_OK;
+}
+
+/* Marks cp as a character after which a break may come. */
+static void add_trigger_range(struct tj_segmenter *sg, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t cp = lo; cp <= hi && cp < 0x80; cp++)
+        sg->ascii_trigger[cp] = true;
+    if (hi < 0x80)
+        return;
+    if (lo < 0x80)
+        lo = 0x80;
+    sg->trigger.r = tj_xreallocarray(sg->trigger.r, sg->trigger.n + 1, sizeof *sg->trigger.r);
+    sg->trigger.r[sg->trigger.n++] = (struct tj_cprange){lo, hi};
+    if (hi - lo > 0x400) { /* wide: any lead byte of those lengths */
+        for (unsigned b = 0xC2; b <= 0xF4; b++)
+            sg->lead_trigger[b] = true;
+        return;
+    }
+    for (uint32_t cp = lo; cp <= hi; cp++) {
+        char enc[4];
+        tj_utf8_encode(cp, enc);
+        sg->lead_trigger[(unsigned char)enc[0]] = true;
+    }
+}
+
+static bool language_matches(const char *pattern, const char *lang)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
+    if (!code)
+        return false;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return rc >= 0;
+}
+
+static enum tj_status add_rules(struct tj_segmenter *sg, const struct tj_srx_language *l,
+                                struct tj_diag *diag)
+{
+    for (size_t k = 0; k < l->nrules; k++) {
+        const struct tj_srx_rule *src = &l->rules[k];
+        sg->rules = tj_xreallocarray(sg->rules, sg->n + 1, sizeof *sg->rules);
+        struct rule *r = &sg->rules[sg->n++];
+        memset(r, 0, sizeof *r);
+        r->brk = src->brk;
+        enum tj_status rc =
+            compile(src->before, PCRE2_ENDANCHORED, &r->before, src, "beforebreak", diag);
+        if (rc == TJ_OK)
+            rc = compile(src->after, PCRE2_ANCHORED, &r->after, src, "afterbreak", diag);
+        tj_rxinfo_init(&r->bi, src->before, strlen(src->before));
+        tj_rxinfo_init(&r->ai, src->after, strlen(src->after));
+        if (rc != TJ_OK)
+            return rc;
+        r->window = r->bi.max_len < TJ_BEFORE_WINDOW ? r->bi.max_len : TJ_BEFORE_WINDOW;
+        if (!r->brk)
+            continue;
+        if (!r->before || r->bi.nullable || r->bi.last.any) {
+            sg->every_position = true;
+            continue;
+        }
+        for (size_t i = 0; i < r->bi.last.n; i++)
+            add_trigger_range(sg, r->bi.last.r[i].lo, r->bi.last.r[i].hi);
+    }
+    return TJ_OK;
+}
+
+enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
+                                   struct tj_segmenter **out, struct tj_diag *diag)
+{
+    struct tj_segmenter *sg = tj_xcalloc(1, sizeof *sg);
+    enum tj_status rc = TJ_OK;
+    for (size_t m = 0; m < srx->nmaps && rc == TJ_OK; m++) {
+        if (!language_matches(srx->maps[m].pattern, lang))
+            continue;
+        for (size_t l = 0; l < srx->nlangs; l++)
+            if (strcmp(srx->langs[l].name, srx->maps[m].rules) == 0) {
+                rc = add_rules(sg, &srx->langs[l], diag);
+                break;
+            }
+        if (!srx->cascade)
+            break;
+    }
+    if (rc != TJ_OK) {
+        tj_segmenter_destroy(sg);
+        *out = NULL;
+        return rc;
+    }
+    *out = sg;
+    return TJ_OK;
+}
+
+extern const char tj_srx_default[];
+extern const size_t tj_srx_default_len;
+
+static struct tj_segmenter *default_segmenter[2];
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void build_defaults(void)
+{
+    struct tj_srx *srx;
+    struct tj_diag diag;
+    /* The built-in rules are part of the program: failing to load them is a build error. */
+    if (tj_srx_parse("tarjim.srx", tj_srx_default, tj_srx_default_len, &srx, &diag) != TJ_OK ||
+        tj_segmenter_create(srx, "ar", &default_segmenter[0], &diag) != TJ_OK ||
+        tj_segmenter_create(srx, "en", &default_segmenter[1], &diag) != TJ_OK) {
+        fprintf(stderr, "tarjim: built-in segmentation rules: %s\n", diag.message);
+        abort();
+    }
+    tj_srx_destroy(srx);
+}
+
+const struct tj_segmenter *tj_segmenter_default(const char *lang)
+{
+    pthread_once(&default_once, build_defaults);
+    return lang && strncmp(lang, "en", 2) == 0 ? default_segmenter[1] : default_segmenter[0];
+}
+
+/* ---- applying the rules -------------------------------------------------------------------- */
+
+/* Does the rule's beforebreak match the text ending at p? */
+static bool before_matches(const struct rule *r, const char *s, size_t p, pcre2_match_data *md)
+{
+    size_t from = p;
+    for (size_t k = 0; k < r->window && from > 0; k++)
+        tj_utf8_prev(s, &from);
+    return pcre2_match(r->before, (PCRE2_SPTR)s, p, from, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+}
+
+static bool after_matches(const struct rule *r, const char *s, size_t len, size_t p,
+                          pcre2_match_data *md)
+{
+    return pcre2_match(r->after, (PCRE2_SPTR)s, len, p, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+}
+
+/* The SRX decision at position p: the first applicable rule's break value, else no break. */
+static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, size_t p,
+                   uint32_t before_cp, pcre2_match_data *md)
+{
+    uint32_t after_cp = 0;
+    if (p < len) {
+        size_t k = p;
+        after_cp = tj_utf8_next(s, len, &k);
+    }
+    for (size_t i = 0; i < sg->n; i++) {
+        const struct rule *r = &sg->rules[i];
+        if (r->before && !r->bi.nullable && !tj_cpset_has(&r->bi.last, before_cp))
+            continue;
+        if (r->after && !r->ai.nullable && (p == len || !tj_cpset_has(&r->ai.first, after_cp)))
+            continue;
+        if (r->before && !before_matches(r, s, p, md))
+            continue;
+        if (r->after && !after_matches(r, s, len, p, md))
+            continue;
+        return r->brk;
+    }
+    return false;
+}
+
+/* A list item's marker: an optional bullet, a number (ASCII or Arabic-Indic digits) or a
+ * single Latin letter, then ".", ")" or ".)", then a space: "1. " "٢) " "• 9. " "a. ". */
+struct marker {
+    size_t end;    /* just after the punctuation; 0 when there is no marker */
+    char next[32]; /* the marker the next item would have */
+    size_t next_len;
+};
+
+static struct marker parse_marker(const char *s, size_t len, size_t at)
+{
+    struct marker m = {0};
+    while (at < len && s[at] == ' ')
+        at++;
+    size_t bullet_start = at, k = at;
+    uint32_t cp = at < len ? tj_utf8_next(s, len, &k) : 0;
+    if (cp == 0x2022 || cp == 0x2043 || cp == '-' || cp == '*' || cp == 0x2013) {
+        at = k;
+        while (at < len && s[at] == ' ')
+            at++;
+    }
+    size_t bullet_len = at - bullet_start, label = at;
+    unsigned n = 0, digits = 0;
+    bool indic = false, letter = false;
+    while (at < len) {
+        k = at;
+        cp = tj_utf8_next(s, len, &k);
+        if (!is_digit_cp(cp))
+            break;
+        indic = cp > '9';
+        n = n * 10 + (cp <= '9' ? cp - '0' : cp >= 0x06F0 ? cp - 0x06F0 : cp - 0x0660);
+        at = k;
+        digits++;
+    }
+    if (digits == 0 && at < len &&
+        ((s[at] >= 'a' && s[at] < 'z') || (s[at] >= 'A' && s[at] < 'Z'))) {
+        letter = true;
+        at++;
+    }
+    if ((digits == 0 && !letter) || digits > 3 || at >= len)
+        return m;
+    size_t punct = at;
+    if (s[at] == '.' && at + 1 < len && s[at + 1] == ')')
+        at += 2;
+    else if (s[at] == '.' || s[at] == ')')
+        at++;
+    else
+        return m;
+    if (at >= len || s[at] != ' ')
+        return m;
+    m.end = at;
+    /* The next marker: the same bullet, the label plus one, the same punctuation, a space. */
+    if (bullet_len + 16 > sizeof m.next)
+        return m;
+    memcpy(m.next, s + bullet_start, bullet_len);
+    size_t w = bullet_len;
+    if (letter) {
+        m.next[w++] = (char)(s[label] + 1);
+    } else {
+        char num[12];
+        int nd = snprintf(num, sizeof num, "%u", n + 1);
+        for (int d = 0; d < nd; d++) {
+            if (indic)
+                w += tj_utf8_encode((uint32_t)(0x0660 + num[d] - '0'), m.next + w);
+            else
+                m.next[w++] = num[d];
+        }
+    }
+    memcpy(m.next + w, s + punct, at - punct + 1);
+    m.next_len = w + at - punct + 1;
+    return m;
+}
+
+/* Where the next item of a list written on one line starts ("1. first 2. second"), or 0. */
+static size_t next_item_at(const char *s, size_t len, const struct marker *m)
+{
+    if (!m->end || !m->next_len)
+        return 0;
+    for (size_t i = m->end; i < len; i++) {
+        const char *hit = memchr(s + i, ' ', len - i);
+        if (!hit)
+            return 0;
+        i = (size_t)(hit - s);
+        if (len - i - 1 >= m->next_len && memcmp(s + i + 1, m->next, m->next_len) == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+/* Length of a dateline opening the line ("بيروت -", "القاهرة (رويترز) -"): up to three words,
+ * an optional parenthesised source, then a dash between spaces. 0 when there is none. */
+static size_t dateline(const char *s, size_t len)
+{
+    size_t i = 0, words = 0;
+    bool paren = false;
+    while (i < len && words <= 5) {
+        size_t k = i;
+        uint32_t cp = tj_utf8_next(s, len, &k);
+        if (cp == '-' || cp == 0x2013 || cp == 0x2014) {
+            bool spaced = i > 0 && s[i - 1] == ' ' && k < len && s[k] == ' ';
+            return spaced && words >= 1 ? k : 0;
+        }
+        if (cp == '(')
+            paren = true;
+        else if (cp == ')')
+            paren = false;
+        else if (cp == ' ')
+            words += !paren;
+        else if (!tj_is_arabic_letter(cp) && !tj_is_arabic_mark(cp) && cp != 0x0640)
+            return 0;
+        i = k;
+    }
+    return 0;
+}
+
 size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_options *opt,
                        struct tj_span **out)
 {
+    const struct tj_segmenter *sg = opt && opt->rules ? opt->rules : tj_segmenter_default("ar");
     size_t max = opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX;
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     struct tj_span *spans = NULL;
     size_t n = 0, alloc = 0, start = 0, i = 0;
     struct enclosures enc = {.depth = 0};
     for (size_t k = 0; k < TJ_ARRAY_LEN(enc.next); k++)
         enc.next_from[k] = SIZE_MAX;
+    size_t forced = dateline(s, len);
+    struct marker mk = parse_marker(s, len, 0);
+    size_t marker = mk.end, next_item = next_item_at(s, len, &mk);
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        /* Fast path: only '.', '!', '?' and multi-byte characters can end a sentence. */
-        if (c < 0x80 && c != '.' && c != '!' && c != '?') {
+        uint32_t cp;
+        bool trigger;
+        if (c < 0x80) {
             i++;
+            cp = c;
+            trigger = sg->every_position || sg->ascii_trigger[c];
+        } else if (!sg->every_position && !sg->lead_trigger[c]) {
+            i += c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            if (i > len)
+                i = len;
+            cp = 0;
+            trigger = false;
         } else {
-            size_t here = i;
-            uint32_t cp = tj_utf8_next(s, len, &i);
-            if (is_terminator(cp)) {
-                size_t end = run_end(s, len, here);
-                bool at_end = true;
-                for (size_t k = end; k < len; k++)
-                    if (!is_space_cp((unsigned char)s[k])) {
-                        at_end = false;
-                        break;
-                    }
-                bool brk = false;
-                if (!at_end && end < len && is_space_cp(peek(s, len, end))) {
-                    brk = !(cp == '.' && end == i && after_abbreviation(s, here)) &&
-                          !lowercase_latin_next(s, len, end) &&
-                          !inside_enclosure(&enc, s, len, end);
-                }
-                if (brk) {
-                    while (end - start > max) {
-                        size_t cut = cut_point(s, start, max);
-                        n = push_span(&spans, n, &alloc, s, start, cut, true);
-                        start = cut;
-                    }
-                    n = push_span(&spans, n, &alloc, s, start, end, false);
-                    start = end;
-                }
-                i = end;
+            cp = tj_utf8_next(s, len, &i);
+            trigger = sg->every_position || tj_cpset_has(&sg->trigger, cp);
+        }
+        if (!trigger && i != forced && i != next_item)
+            goto limit;
+        if (i < len && i != marker &&
+            (i == forced || i == next_item ||
+             (decide(sg, s, len, i, cp, md) && !inside_enclosure(&enc, s, len, i)))) {
+            while (i - start > max) {
+                size_t cut = cut_point(s, start, max);
+                n = push_span(&spans, n, &alloc, s, start, cut, true);
+                start = cut;
+            }
+            n = push_span(&spans, n, &alloc, s, start, i, false);
+            start = i;
+            if (i == next_item) {
+                mk = parse_marker(s, len, i);
+                marker = mk.end;
+                next_item = next_item_at(s, len, &mk);
             }
         }
+    limit:
         while (i - start > max) {
             size_t cut = cut_point(s, start, max);
             n = push_span(&spans, n, &alloc, s, start, cut, true);
@@ -344,6 +581,7 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
         }
     }
     n = push_span(&spans, n, &alloc, s, start, len, false);
+    pcre2_match_data_free(md);
     *out = spans;
     return n;
 }

@@ -1,10 +1,12 @@
 /* The segmenter: an article → blocks (one per non-blank line) → sentences.
  *
- * Sentences end at . ! ? ؟ ۔ … (and runs of them, closing quotes or brackets after them) when
- * whitespace or the end of the line follows; never after a known abbreviation, inside a
- * bracket or quotation that closes on the same line, or before a lowercase Latin word. A
- * sentence longer than the limit is cut at the last clause boundary (، ؛ , ;) or space below
- * it. Every span is trimmed of surrounding whitespace. */
+ * Sentence breaks follow SRX 2.0 rules (srx/tarjim.srx is built in; another file can replace
+ * it), compiled once with PCRE2 and tried only after the characters that can end a break
+ * rule's beforebreak, which a byte scanner finds. Beyond the rules: no break inside a bracket
+ * or quotation that closes on the same line; a dateline opening a paragraph and the items of a
+ * numbered list written on one line are segments of their own; a sentence longer than the
+ * limit is cut at the last clause mark (، ؛ , ;) or space below it. The text between spans is
+ * whitespace only, so spans and separators give back the line byte for byte. */
 #ifndef TJ_SEGMENT_H
 #define TJ_SEGMENT_H
 
@@ -14,9 +16,24 @@
 
 #define TJ_SEGMENT_DEFAULT_MAX 2000
 
+struct tj_segmenter;
+struct tj_srx;
+
 struct tj_segment_options {
-    size_t max_bytes; /* longest segment; 0 means TJ_SEGMENT_DEFAULT_MAX */
+    size_t max_bytes;                 /* longest segment; 0 means TJ_SEGMENT_DEFAULT_MAX */
+    const struct tj_segmenter *rules; /* NULL: the built-in rules for Arabic */
 };
+
+/* Compiles the rules an SRX document gives for language lang ("ar", "en", ...) into a new
+ * segmenter owned by the caller. TJ_ERR_CONFIG when a regex does not compile (diag names the
+ * rule's line). */
+enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
+                                   struct tj_segmenter **out, struct tj_diag *diag);
+void tj_segmenter_destroy(struct tj_segmenter *sg); /* accepts NULL */
+
+/* The built-in rules (srx/tarjim.srx, compiled into the program) for lang: English rules for
+ * "en...", Arabic ones otherwise. Compiled once, shared, safe to use from several threads. */
+const struct tj_segmenter *tj_segmenter_default(const char *lang);
 
 struct tj_span {
     size_t start; /* byte offsets into the line */

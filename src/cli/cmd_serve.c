@@ -1,0 +1,227 @@
+/* tarjim serve: the web editor and its JSON API until SIGINT or SIGTERM. */
+#include "cli.h"
+
+#include "provider.h"
+#include "server.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct options {
+    const char *listen;
+    const char *token;
+    const char *provider;
+    const char *url;
+    const char *api_key;
+    struct tj_cli_glossaries glossaries;
+};
+
+static const struct option long_opts[] = {
+    {"listen", required_argument, NULL, 'l'},
+    {"token", required_argument, NULL, 't'},
+    {"provider", required_argument, NULL, 'p'},
+    {"url", required_argument, NULL, 'u'},
+    {"api-key", required_argument, NULL, 'k'},
+    {"glossary", required_argument, NULL, 'g'},
+    {"no-default-glossary", no_argument, NULL, 'G'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
+};
+
+static void log_http(void *cls, const char *message)
+{
+    (void)cls;
+    tj_cli_error("http: %s", message);
+}
+
+/* The engines the server offers: the chosen one with the command line's settings first, then
+ * every other one that its environment configures (a key when it needs one). An engine that
+ * cannot be created is left out. Returns the count; *out is owned by the caller. */
+static size_t create_providers(const struct tj_provider_ops *chosen,
+                               const struct tj_provider_config *cfg, struct tj_provider ***out,
+                               int *status)
+{
+    size_t n;
+    const struct tj_provider_ops *const *table = tj_provider_table(&n);
+    struct tj_provider **list = tj_xcalloc(n, sizeof *list);
+    size_t k = 0;
+    struct tj_diag diag;
+    enum tj_status rc = tj_provider_create(chosen, cfg, &list[k], &diag);
+    if (rc != TJ_OK) {
+        tj_cli_error("provider %s: %s", chosen->name, diag.message);
+        *status = tj_status_exit_code(rc);
+        free(list);
+        return 0;
+    }
+    k++;
+    for (size_t i = 0; i < n; i++) {
+        const struct tj_provider_ops *ops = table[i];
+        if (ops == chosen)
+            continue;
+        const char *key = ops->key_env ? getenv(ops->key_env) : NULL;
+        if (ops->needs_key && !(key && *key))
+            continue;
+        struct tj_provider_config other = {
+            .api_key = key,
+            .source_lang = cfg->source_lang,
+            .target_lang = cfg->target_lang,
+            .freedict_dir = cfg->freedict_dir,
+        };
+        if (tj_provider_create(ops, &other, &list[k], NULL) == TJ_OK)
+            k++;
+    }
+    *out = list;
+    return k;
+}
+
+/* Blocks until SIGINT or SIGTERM (blocked in every thread before the server starts). */
+static void wait_for_signal(const sigset_t *set)
+{
+    int sig;
+    while (sigwait(set, &sig) != 0)
+        ;
+}
+
+static int run(int argc, char **argv)
+{
+    struct options o = {.listen = TJ_SERVER_LISTEN_DEFAULT};
+    o.provider = getenv("TARJIM_PROVIDER");
+    if (!o.provider || !*o.provider)
+        o.provider = "offline";
+    o.token = getenv("TARJIM_TOKEN");
+    int status = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":l:t:p:u:k:g:h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            o.listen = optarg;
+            break;
+        case 't':
+            o.token = optarg;
+            break;
+        case 'p':
+            o.provider = optarg;
+            break;
+        case 'u':
+            o.url = optarg;
+            break;
+        case 'k':
+            o.api_key = optarg;
+            break;
+        case 'g':
+            tj_cli_glossaries_add(&o.glossaries, optarg);
+            break;
+        case 'G':
+            o.glossaries.no_default = true;
+            break;
+        case 'h':
+            fputs(tj_cmd_serve.usage, stdout);
+            goto out;
+        case ':':
+            status = tj_cli_usage(&tj_cmd_serve, "option '%s' needs a value", argv[optind - 1]);
+            goto out;
+        default:
+            status = tj_cli_usage(&tj_cmd_serve, "unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind < argc) {
+        status = tj_cli_usage(&tj_cmd_serve, "takes no file arguments");
+        goto out;
+    }
+    const struct tj_provider_ops *ops = tj_provider_find(o.provider);
+    if (!ops) {
+        status = tj_cli_usage(&tj_cmd_serve, "unknown provider '%s' (see 'tarjim providers')",
+                              o.provider);
+        goto out;
+    }
+    if (!o.api_key && ops->key_env)
+        o.api_key = getenv(ops->key_env);
+
+    struct tj_glossary *g = NULL;
+    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    if (status)
+        goto out;
+    struct tj_provider_config cfg = {
+        .url = o.url,
+        .api_key = o.api_key,
+        .source_lang = "ar",
+        .target_lang = "en",
+        .freedict_dir = tj_cli_freedict_dir(),
+    };
+    struct tj_provider **providers = NULL;
+    size_t nproviders = create_providers(ops, &cfg, &providers, &status);
+    if (!nproviders) {
+        tj_glossary_destroy(g);
+        goto out;
+    }
+
+    /* Block the stop signals before the server's threads start, so that they inherit the mask
+     * and only sigwait() below receives them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char *web_dir = tj_xasprintf("%s/web", tj_cli_data_dir());
+    struct tj_server_config scfg = {
+        .listen = o.listen,
+        .token = o.token,
+        .token_hint = "set the environment variable TARJIM_TOKEN (or pass --token T)",
+        .web_dir = web_dir,
+        .glossary = g,
+        .providers = providers,
+        .nproviders = nproviders,
+        .log = log_http,
+    };
+    struct tj_server *srv = NULL;
+    struct tj_diag diag;
+    enum tj_status rc = tj_server_create(&scfg, &srv, &diag);
+    if (rc != TJ_OK) {
+        if (rc == TJ_ERR_USAGE)
+            status = tj_cli_usage(&tj_cmd_serve, "%s", diag.message);
+        else
+            status = (tj_cli_error("serve: %s", diag.message), tj_status_exit_code(rc));
+    } else {
+        fprintf(stderr, "tarjim: serving on %s\n", tj_server_url(srv));
+        wait_for_signal(&stop);
+        tj_server_destroy(srv);
+    }
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    free(web_dir);
+    for (size_t i = 0; i < nproviders; i++)
+        tj_provider_destroy(providers[i]);
+    free(providers);
+    tj_glossary_destroy(g);
+out:
+    tj_cli_glossaries_finish(&o.glossaries);
+    return status;
+}
+
+const struct tj_cmd tj_cmd_serve = {
+    .name = "serve",
+    .summary = "serve the web editor and its JSON API",
+    .usage =
+        "Usage: tarjim serve [OPTIONS]\n"
+        "Serves the web editor on http://HOST:PORT/ and its JSON API (/api/translate,\n"
+        "/api/providers, /healthz) until interrupted (SIGINT or SIGTERM).\n\n"
+        "      --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; [::1]:PORT\n"
+        "                          for IPv6; port 0 picks a free port)\n"
+        "      --token T           require 'Authorization: Bearer T' on /api/ requests (or\n"
+        "                          $TARJIM_TOKEN, which other users cannot see in the process\n"
+        "                          list); required on any address other than loopback\n"
+        "  -p, --provider NAME     default engine: offline (default; or $TARJIM_PROVIDER)\n"
+        "  -u, --url URL           provider base URL\n"
+        "  -k, --api-key KEY       provider key (or the provider's environment variable)\n"
+        "  -g, --glossary FILE     add a glossary (repeatable; later files win)\n"
+        "      --no-default-glossary   do not load the bundled glossary\n"
+        "  -h, --help              this help\n",
+    .run = run,
+};

@@ -1,0 +1,56 @@
+/* SRX 2.0 segmentation rules: the loader.
+ *
+ * An SRX file holds named language rules (ordered break / no-break rules, each a beforebreak
+ * and an afterbreak regex in ICU/Java syntax) and a map from language patterns to them; with
+ * cascade="yes" every matching map contributes its rules, in order. The loader reads the XML
+ * (with expat) and rewrites the regexes into PCRE2 syntax; it does not compile them. */
+#ifndef TJ_SRX_H
+#define TJ_SRX_H
+
+#include "tj.h"
+
+#include <stdbool.h>
+
+struct tj_srx_rule {
+    bool brk;     /* break="yes" */
+    char *before; /* PCRE2 syntax; "" when absent */
+    char *after;
+    size_t line; /* where the rule starts in the file */
+};
+
+struct tj_srx_language {
+    char *name;
+    struct tj_srx_rule *rules;
+    size_t nrules;
+};
+
+struct tj_srx_map {
+    char *pattern; /* regex over language codes, e.g. "ar.*" */
+    char *rules;   /* a languagerulename */
+    size_t line;
+};
+
+struct tj_srx {
+    bool cascade;
+    struct tj_srx_language *langs;
+    size_t nlangs;
+    struct tj_srx_map *maps;
+    size_t nmaps;
+};
+
+/* Parses an SRX document from xml[0..len); name is used in messages. On success *out is a new
+ * struct owned by the caller. TJ_ERR_CONFIG with "name:line: what" for malformed XML, a
+ * missing element or attribute, or a map naming an unknown language rule. */
+enum tj_status tj_srx_parse(const char *name, const char *xml, size_t len, struct tj_srx **out,
+                            struct tj_diag *diag);
+
+/* Reads and parses an SRX file (TJ_ERR_NOINPUT when it cannot be read). */
+enum tj_status tj_srx_load(const char *path, struct tj_srx **out, struct tj_diag *diag);
+
+void tj_srx_destroy(struct tj_srx *srx); /* accepts NULL */
+
+/* Rewrites an ICU/Java regex into PCRE2 syntax (\uXXXX becomes \x{XXXX}). Returns a new string
+ * owned by the caller. */
+char *tj_srx_regex_to_pcre2(const char *re, size_t len);
+
+#endif

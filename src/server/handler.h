@@ -1,0 +1,41 @@
+/* What the route table dispatches to: one handler per resource, each in its own h_*.c file.
+ *
+ * A handler runs once per request, after authentication and, when its route takes a JSON
+ * body, after the body has been read within the cap and parsed. It queues exactly one
+ * response with the reply.h functions and returns what libmicrohttpd's queueing returned. */
+#ifndef TJ_HANDLER_H
+#define TJ_HANDLER_H
+
+#include "glossary.h"
+#include "provider.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+
+/* The server's shared state, read-only once the server has started. */
+struct tj_handler_env {
+    const struct tj_glossary *glossary;   /* may be NULL */
+    struct tj_provider *const *providers; /* [0] is the default */
+    size_t nproviders;
+    const char *web_dir;
+};
+
+struct tj_request {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path; /* percent-decoded, without the query */
+    json_t *json; /* the parsed body (borrowed) when the route takes one, else NULL */
+    const struct tj_handler_env *env;
+};
+
+/* GET /healthz */
+enum MHD_Result tj_h_health(const struct tj_request *req);
+/* GET /api/providers */
+enum MHD_Result tj_h_providers(const struct tj_request *req);
+/* POST /api/translate */
+enum MHD_Result tj_h_translate(const struct tj_request *req);
+/* GET any path outside /api/: the editor's files */
+enum MHD_Result tj_h_static(const struct tj_request *req);
+
+#endif

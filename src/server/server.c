@@ -1,0 +1,473 @@
+/* Server lifecycle, the route table and request dispatch: Host check, authentication, route,
+ * capped body, then the resource's handler. */
+#include "server.h"
+
+#include "body.h"
+#include "handler.h"
+#include "reply.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* After this many bytes past the cap an oversized body is no longer read: the connection is
+ * closed instead of being answered. */
+#define DISCARD_MAX ((size_t)4 << 20)
+
+enum route_flags {
+    ROUTE_JSON = 1 << 0, /* reads a JSON request body */
+};
+
+struct route {
+    const char *method;
+    const char *path; /* NULL: any path outside /api/ */
+    enum MHD_Result (*handler)(const struct tj_request *req);
+    unsigned flags;
+};
+
+static const struct route routes[] = {
+    {"GET", "/healthz", tj_h_health, 0},
+    {"GET", "/api/providers", tj_h_providers, 0},
+    {"POST", "/api/translate", tj_h_translate, ROUTE_JSON},
+    {"GET", NULL, tj_h_static, 0},
+};
+
+struct tj_server {
+    struct MHD_Daemon *daemon;
+    struct tj_handler_env env;
+    struct tj_provider **providers;
+    char *web_dir;
+    char *token; /* NULL when none */
+    size_t token_len;
+    size_t body_max;
+    bool loopback_hosts_only;
+    unsigned port;
+    char url[256 + 32];
+    void (*log)(void *cls, const char *message);
+    void *log_cls;
+};
+
+/* Per-request state, kept in libmicrohttpd's request context. */
+struct request {
+    const struct route *route;
+    struct tj_body body;
+    bool has_body;
+    bool answered;
+};
+
+static bool is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
+/* The route for method and path; when only the method is wrong, NULL and *allow says which
+ * methods the path takes. */
+static const struct route *find_route(const char *method, const char *path, const char **allow)
+{
+    *allow = NULL;
+    for (size_t i = 0; i < TJ_ARRAY_LEN(routes); i++) {
+        const struct route *r = &routes[i];
+        if (r->path ? strcmp(r->path, path) != 0 : is_api(path))
+            continue;
+        bool get = strcmp(r->method, "GET") == 0;
+        if (strcmp(r->method, method) == 0 || (get && strcmp(method, "HEAD") == 0))
+            return r;
+        *allow = get ? "GET, HEAD" : r->method;
+    }
+    return NULL;
+}
+
+/* Compares the bearer token in constant time (for a given length of the expected token). */
+static bool token_ok(const struct tj_server *s, struct MHD_Connection *c)
+{
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return false;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    size_t n = strlen(h);
+    unsigned diff = n != s->token_len;
+    for (size_t i = 0; i < s->token_len; i++)
+        diff |= (unsigned char)s->token[i] ^ (unsigned char)(i < n ? h[i] : 0);
+    return diff == 0;
+}
+
+/* True when a Host header names this machine's loopback: without a token, this keeps pages
+ * from other sites (DNS rebinding) out of the API. A missing header (HTTP/1.0) passes. */
+static bool loopback_host(const char *host)
+{
+    if (!host)
+        return true;
+    char name[256];
+    const char *start = host, *end;
+    if (*host == '[') {
+        start = host + 1;
+        end = strchr(start, ']');
+        if (!end)
+            return false;
+    } else {
+        end = strchr(host, ':');
+        if (!end)
+            end = host + strlen(host);
+    }
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= sizeof name)
+        return false;
+    memcpy(name, start, n);
+    name[n] = '\0';
+    if (name[n - 1] == '.')
+        name[n - 1] = '\0';
+    if (strcasecmp(name, "localhost") == 0)
+        return true;
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, name, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* True when content_type (may be NULL) is application/json, with or without parameters. A
+ * JSON type makes browsers ask before sending a request from another site. */
+static bool is_json(const char *content_type)
+{
+    static const char want[] = "application/json";
+    if (!content_type || strncasecmp(content_type, want, sizeof want - 1) != 0)
+        return false;
+    char next = content_type[sizeof want - 1];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+static enum MHD_Result answer(struct request *r, enum MHD_Result ret)
+{
+    r->answered = true;
+    return ret;
+}
+
+/* The first call of a request: everything that can be decided from its headers. */
+static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, const char *path,
+                             const char *method, struct request *r)
+{
+    if (s->loopback_hosts_only &&
+        !loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+        return answer(r, tj_reply_error(c, MHD_HTTP_FORBIDDEN, NULL, "bad_host",
+                                        "this server answers requests for localhost only"));
+    if (s->token && is_api(path) && !token_ok(s, c))
+        return answer(r, tj_reply_error(c, MHD_HTTP_UNAUTHORIZED, NULL, "unauthorized",
+                                        "this API needs the header 'Authorization: Bearer "
+                                        "TOKEN' with the server's token"));
+    const char *allow;
+    r->route = find_route(method, path, &allow);
+    if (!r->route && allow)
+        return answer(r, tj_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, allow,
+                                        "method_not_allowed", "%s is not allowed here (allowed: %s)",
+                                        method, allow));
+    if (!r->route)
+        return answer(r, tj_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "not_found",
+                                        "no such resource"));
+    if (r->route->flags & ROUTE_JSON) {
+        if (!is_json(
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+            return answer(r, tj_reply_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL,
+                                            "unsupported_media_type",
+                                            "the body must be sent as application/json"));
+        if (tj_body_announced_too_large(
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH),
+                s->body_max))
+            return answer(r, tj_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "too_large",
+                                            "the request body is over %zu bytes", s->body_max));
+        tj_body_init(&r->body, s->body_max);
+        r->has_body = true;
+    }
+    return MHD_YES;
+}
+
+/* The last call of a request: the body is complete. */
+static enum MHD_Result finish(struct tj_server *s, struct MHD_Connection *c, const char *path,
+                              const char *method, struct request *r)
+{
+    if (r->has_body && tj_body_too_large(&r->body))
+        return answer(r, tj_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "too_large",
+                                        "the request body is over %zu bytes", s->body_max));
+    json_t *json = NULL;
+    if (r->has_body) {
+        struct tj_diag diag;
+        json = tj_body_json(&r->body, &diag);
+        if (!json)
+            return answer(r, tj_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "bad_json",
+                                            "the body is not JSON: %s", diag.message));
+    }
+    struct tj_request req = {
+        .conn = c,
+        .method = method,
+        .path = path,
+        .json = json,
+        .env = &s->env,
+    };
+    enum MHD_Result ret = r->route->handler(&req);
+    json_decref(json);
+    return answer(r, ret);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **ctx)
+{
+    (void)version;
+    struct tj_server *s = cls;
+    struct request *r = *ctx;
+    if (!r) {
+        r = tj_xcalloc(1, sizeof *r);
+        *ctx = r;
+        return begin(s, c, url, method, r);
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->answered || !r->has_body)
+            return MHD_YES;
+        if (!tj_body_feed(&r->body, upload, n) && r->body.seen - r->body.cap > DISCARD_MAX)
+            return MHD_NO;
+        return MHD_YES;
+    }
+    if (r->answered)
+        return MHD_YES;
+    return finish(s, c, url, method, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    struct request *r = *ctx;
+    if (!r)
+        return;
+    if (r->has_body)
+        tj_body_finish(&r->body);
+    free(r);
+    *ctx = NULL;
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+    struct tj_server *s = cls;
+    if (!s->log)
+        return;
+    char message[512];
+    vsnprintf(message, sizeof message, fmt, ap);
+    size_t n = strlen(message);
+    while (n && (message[n - 1] == '\n' || message[n - 1] == '\r'))
+        message[--n] = '\0';
+    s->log(s->log_cls, message);
+}
+
+/* Splits "HOST:PORT" or "[V6]:PORT" into host and port. */
+static enum tj_status parse_listen(const char *addr, char *host, size_t host_size, char *port,
+                                   size_t port_size, struct tj_diag *diag)
+{
+    const char *h = addr, *colon;
+    size_t hn;
+    if (*addr == '[') {
+        h = addr + 1;
+        const char *close = strchr(h, ']');
+        if (!close || close[1] != ':')
+            goto bad;
+        hn = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(addr, ':');
+        if (!colon)
+            goto bad;
+        hn = (size_t)(colon - addr);
+        if (memchr(addr, ':', hn))
+            goto bad;
+    }
+    const char *p = colon + 1;
+    size_t pn = strlen(p);
+    if (hn == 0 || hn >= host_size || pn == 0 || pn > 5 || pn >= port_size ||
+        strspn(p, "0123456789") != pn || strtoul(p, NULL, 10) > 65535)
+        goto bad;
+    memcpy(host, h, hn);
+    host[hn] = '\0';
+    memcpy(port, p, pn + 1);
+    return TJ_OK;
+bad:
+    return tj_diag_set(diag, TJ_ERR_USAGE,
+                       "listen address '%s' is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+                       addr);
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
+/* Resolves host:port into *ss, preferring IPv4 when the name has both. */
+static enum tj_status resolve(const char *host, const char *port, struct sockaddr_storage *ss,
+                              socklen_t *len, struct tj_diag *diag)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = AI_NUMERICSERV | AI_PASSIVE,
+    };
+    struct addrinfo *res, *pick = NULL;
+    int e = getaddrinfo(host, port, &hints, &res);
+    if (e)
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot resolve listen host '%s': %s", host,
+                           gai_strerror(e));
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        if (a->ai_family == AF_INET) {
+            pick = a;
+            break;
+        }
+        if (a->ai_family == AF_INET6 && !pick)
+            pick = a;
+    }
+    if (!pick || pick->ai_addrlen > sizeof *ss) {
+        freeaddrinfo(res);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "listen host '%s' has no IP address", host);
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, pick->ai_addr, pick->ai_addrlen);
+    *len = pick->ai_addrlen;
+    freeaddrinfo(res);
+    return TJ_OK;
+}
+
+/* A listening socket on ss; the port actually bound goes back into ss. */
+static enum tj_status open_listener(const char *addr, struct sockaddr_storage *ss,
+                                    socklen_t len, int *out, struct tj_diag *diag)
+{
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr,
+                           strerror(errno));
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    socklen_t got = sizeof *ss;
+    if (bind(fd, (struct sockaddr *)ss, len) != 0 || listen(fd, SOMAXCONN) != 0 ||
+        getsockname(fd, (struct sockaddr *)ss, &got) != 0) {
+        int err = errno;
+        close(fd);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr,
+                           strerror(err));
+    }
+    *out = fd;
+    return TJ_OK;
+}
+
+enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_server **out,
+                                struct tj_diag *diag)
+{
+    const char *addr = cfg->listen ? cfg->listen : TJ_SERVER_LISTEN_DEFAULT;
+    bool has_token = cfg->token && *cfg->token;
+    char host[256], port[8];
+    struct sockaddr_storage ss;
+    socklen_t len = 0;
+    int fd = -1;
+    enum tj_status rc = parse_listen(addr, host, sizeof host, port, sizeof port, diag);
+    if (rc != TJ_OK)
+        return rc;
+    rc = resolve(host, port, &ss, &len, diag);
+    if (rc != TJ_OK)
+        return rc;
+    if (!has_token && !is_loopback(&ss))
+        return tj_diag_set(diag, TJ_ERR_CONFIG,
+                           "refusing to listen on %s without a token: it is not a loopback "
+                           "address, so anyone who can reach it could use the API%s%s",
+                           addr, cfg->token_hint ? "; " : "",
+                           cfg->token_hint ? cfg->token_hint : "");
+    if (cfg->nproviders == 0)
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "no translation provider");
+    rc = open_listener(addr, &ss, len, &fd, diag);
+    if (rc != TJ_OK)
+        return rc;
+
+    struct tj_server *s = tj_xcalloc(1, sizeof *s);
+    s->providers = tj_xcalloc(cfg->nproviders, sizeof *s->providers);
+    memcpy(s->providers, cfg->providers, cfg->nproviders * sizeof *s->providers);
+    s->web_dir = tj_xstrdup(cfg->web_dir ? cfg->web_dir : "web");
+    s->env = (struct tj_handler_env){cfg->glossary, s->providers, cfg->nproviders, s->web_dir};
+    if (has_token) {
+        s->token = tj_xstrdup(cfg->token);
+        s->token_len = strlen(s->token);
+    }
+    s->loopback_hosts_only = !has_token;
+    s->body_max = cfg->body_max ? cfg->body_max : TJ_SERVER_BODY_MAX;
+    s->log = cfg->log;
+    s->log_cls = cfg->log_cls;
+
+    char numeric[sizeof host];
+    if (getnameinfo((struct sockaddr *)&ss, sizeof ss, numeric, sizeof numeric, NULL, 0,
+                    NI_NUMERICHOST) != 0)
+        snprintf(numeric, sizeof numeric, "%s", host);
+    s->port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    snprintf(s->url, sizeof s->url, ss.ss_family == AF_INET6 ? "http://[%s]:%u/" : "http://%s:%u/",
+             numeric, s->port);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (s->log)
+        flags |= MHD_USE_ERROR_LOG;
+    /* The logger comes first so that it receives the messages about the other options. */
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->connection_limit ? cfg->connection_limit : 64u, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout ? cfg->timeout : 30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        close(fd);
+        tj_server_destroy(s);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot start the HTTP server on %s", addr);
+    }
+    *out = s;
+    return TJ_OK;
+}
+
+void tj_server_destroy(struct tj_server *s)
+{
+    if (!s)
+        return;
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    free(s->providers);
+    free(s->web_dir);
+    if (s->token) {
+        memset(s->token, 0, s->token_len);
+        free(s->token);
+    }
+    free(s);
+}
+
+unsigned tj_server_port(const struct tj_server *s)
+{
+    return s->port;
+}
+
+const char *tj_server_url(const struct tj_server *s)
+{
+    return s->url;
+}
