@@ -36,7 +36,10 @@ void tj_document_finish(struct tj_document *doc)
 struct tj_block *tj_document_add_block(struct tj_document *doc, enum tj_block_kind kind,
                                        size_t line, size_t blank_before)
 {
-    doc->blocks = tj_xreallocarray(doc->blocks, doc->nblocks + 1, sizeof *doc->blocks);
+    /* Capacity grows by doubling: it is the next power of two at or above nblocks. */
+    if ((doc->nblocks & (doc->nblocks - 1)) == 0)
+        doc->blocks =
+            tj_xreallocarray(doc->blocks, doc->nblocks ? doc->nblocks * 2 : 1, sizeof *doc->blocks);
     struct tj_block *b = &doc->blocks[doc->nblocks++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
@@ -47,7 +50,8 @@ struct tj_block *tj_document_add_block(struct tj_document *doc, enum tj_block_ki
 
 struct tj_segment *tj_block_add_segment(struct tj_block *b, const char *source, size_t len)
 {
-    b->segs = tj_xreallocarray(b->segs, b->nsegs + 1, sizeof *b->segs);
+    if ((b->nsegs & (b->nsegs - 1)) == 0)
+        b->segs = tj_xreallocarray(b->segs, b->nsegs ? b->nsegs * 2 : 1, sizeof *b->segs);
     struct tj_segment *s = &b->segs[b->nsegs++];
     memset(s, 0, sizeof *s);
     s->source = tj_xstrndup(source, len);

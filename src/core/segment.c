@@ -92,6 +92,12 @@ static void enc_advance(struct enclosures *e, const char *s, size_t len, size_t 
 {
     size_t k = e->scanned;
     while (k < to) {
+        unsigned char c = (unsigned char)s[k];
+        /* Only ( ) [ ] " and the lead bytes of « » (C2) and “ ” (E2) matter. */
+        if (c != '(' && c != ')' && c != '[' && c != ']' && c != '"' && c != 0xC2 && c != 0xE2) {
+            k++;
+            continue;
+        }
         uint32_t cp = tj_utf8_next(s, len, &k);
         if (cp == 0xAB || cp == '(' || cp == '[' || cp == 0x201C) {
             if (e->depth < TJ_ARRAY_LEN(e->stack))
@@ -188,7 +194,7 @@ static size_t cut_point(const char *s, size_t start, size_t max)
 /* ---- compiled rules ---------------------------------------------------------------------- */
 
 /* Rules with an unbounded beforebreak are matched against at most this many characters. */
-#define TJ_BEFORE_WINDOW 256
+#define TJ_BEFORE_WINDOW 32
 
 struct rule {
     bool brk;
@@ -196,16 +202,31 @@ struct rule {
     pcre2_code *after;  /* compiled anchored; NULL when empty */
     struct tj_rxinfo bi;
     struct tj_rxinfo ai;
-    size_t window; /* characters to look back for the beforebreak */
+    size_t window;           /* characters to look back for the beforebreak */
+    uint64_t last_ascii[2];  /* bi.last restricted to ASCII, as a bitmap */
+    uint64_t first_ascii[2]; /* ai.first restricted to ASCII */
 };
+
+static void ascii_bitmap(const struct tj_cpset *set, uint64_t map[2])
+{
+    for (uint32_t c = 0; c < 128; c++)
+        if (tj_cpset_has(set, c))
+            map[c >> 6] |= 1ull << (c & 63);
+}
+
+/* tj_cpset_has with an ASCII fast path. */
+static bool set_has(const struct tj_cpset *set, const uint64_t map[2], uint32_t cp)
+{
+    return cp < 128 ? (map[cp >> 6] >> (cp & 63)) & 1 : tj_cpset_has(set, cp);
+}
 
 struct tj_segmenter {
     struct rule *rules;
     size_t n;
-    bool every_position; /* a break rule can match anywhere: no candidate filter */
-    bool ascii_trigger[128];
-    bool lead_trigger[256]; /* lead bytes of multi-byte trigger characters */
-    struct tj_cpset trigger;
+    bool stop[256];      /* ASCII triggers and lead bytes of multi-byte triggers */
+    uint64_t second[32]; /* two-byte triggers: bit (cont & 0x3F) of second[lead - 0xC0] */
+    uint8_t bmp_trigger[0x10000 / 8]; /* trigger characters of the BMP, one bit each */
+    struct tj_cpset trigger;          /* trigger characters beyond the BMP */
 };
 
 static void rule_finish(struct rule *r)
@@ -252,22 +273,24 @@ static enum tj_status compile(const char *re, uint32_t anchor, pcre2_code **out,
 static void add_trigger_range(struct tj_segmenter *sg, uint32_t lo, uint32_t hi)
 {
     for (uint32_t cp = lo; cp <= hi && cp < 0x80; cp++)
-        sg->ascii_trigger[cp] = true;
+        sg->stop[cp] = true;
     if (hi < 0x80)
         return;
     if (lo < 0x80)
         lo = 0x80;
-    sg->trigger.r = tj_xreallocarray(sg->trigger.r, sg->trigger.n + 1, sizeof *sg->trigger.r);
-    sg->trigger.r[sg->trigger.n++] = (struct tj_cprange){lo, hi};
-    if (hi - lo > 0x400) { /* wide: any lead byte of those lengths */
-        for (unsigned b = 0xC2; b <= 0xF4; b++)
-            sg->lead_trigger[b] = true;
-        return;
-    }
-    for (uint32_t cp = lo; cp <= hi; cp++) {
+    for (uint32_t cp = lo; cp <= hi && cp < 0x10000; cp++) {
+        sg->bmp_trigger[cp >> 3] |= (uint8_t)(1u << (cp & 7));
         char enc[4];
         tj_utf8_encode(cp, enc);
-        sg->lead_trigger[(unsigned char)enc[0]] = true;
+        sg->stop[(unsigned char)enc[0]] = true;
+        if (cp < 0x800)
+            sg->second[(unsigned char)enc[0] - 0xC0] |= 1ull << ((unsigned char)enc[1] & 0x3F);
+    }
+    if (hi >= 0x10000) {
+        for (unsigned b = 0xF0; b <= 0xF4; b++)
+            sg->stop[b] = true;
+        sg->trigger.r = tj_xreallocarray(sg->trigger.r, sg->trigger.n + 1, sizeof *sg->trigger.r);
+        sg->trigger.r[sg->trigger.n++] = (struct tj_cprange){lo < 0x10000 ? 0x10000 : lo, hi};
     }
 }
 
@@ -305,10 +328,12 @@ static enum tj_status add_rules(struct tj_segmenter *sg, const struct tj_srx_lan
         if (rc != TJ_OK)
             return rc;
         r->window = r->bi.max_len < TJ_BEFORE_WINDOW ? r->bi.max_len : TJ_BEFORE_WINDOW;
+        ascii_bitmap(&r->bi.last, r->last_ascii);
+        ascii_bitmap(&r->ai.first, r->first_ascii);
         if (!r->brk)
             continue;
         if (!r->before || r->bi.nullable || r->bi.last.any) {
-            sg->every_position = true;
+            add_trigger_range(sg, 0, 0x10FFFF);
             continue;
         }
         for (size_t i = 0; i < r->bi.last.n; i++)
@@ -373,9 +398,12 @@ const struct tj_segmenter *tj_segmenter_default(const char *lang)
 /* Does the rule's beforebreak match the text ending at p? */
 static bool before_matches(const struct rule *r, const char *s, size_t p, pcre2_match_data *md)
 {
-    size_t from = p;
-    for (size_t k = 0; k < r->window && from > 0; k++)
-        tj_utf8_prev(s, &from);
+    /* Back up window characters' worth of bytes (at most four each), then forward to a
+     * character boundary: a superset of the start positions a match ending at p can have. */
+    size_t back = r->window * 4;
+    size_t from = p > back ? p - back : 0;
+    while (from < p && ((unsigned char)s[from] & 0xC0) == 0x80)
+        from++;
     return pcre2_match(r->before, (PCRE2_SPTR)s, p, from, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
 }
 
@@ -396,9 +424,10 @@ static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, siz
     }
     for (size_t i = 0; i < sg->n; i++) {
         const struct rule *r = &sg->rules[i];
-        if (r->before && !r->bi.nullable && !tj_cpset_has(&r->bi.last, before_cp))
+        if (r->before && !r->bi.nullable && !set_has(&r->bi.last, r->last_ascii, before_cp))
             continue;
-        if (r->after && !r->ai.nullable && (p == len || !tj_cpset_has(&r->ai.first, after_cp)))
+        if (r->after && !r->ai.nullable &&
+            (p == len || !set_has(&r->ai.first, r->first_ascii, after_cp)))
             continue;
         if (r->before && !before_matches(r, s, p, md))
             continue;
@@ -501,6 +530,14 @@ static size_t next_item_at(const char *s, size_t len, const struct marker *m)
  * an optional parenthesised source, then a dash between spaces. 0 when there is none. */
 static size_t dateline(const char *s, size_t len)
 {
+    /* Cheap test first: a dateline's dash comes within its first few words. */
+    size_t head = len < 96 ? len : 96;
+    bool dash = false;
+    for (size_t k = 0; k < head && !dash; k++)
+        dash = s[k] == '-' || ((unsigned char)s[k] == 0xE2 && k + 2 < len && s[k + 1] == '\x80' &&
+                               (s[k + 2] == '\x93' || s[k + 2] == '\x94'));
+    if (!dash)
+        return 0;
     size_t i = 0, words = 0;
     bool paren = false;
     while (i < len && words <= 5) {
@@ -528,7 +565,10 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
 {
     const struct tj_segmenter *sg = opt && opt->rules ? opt->rules : tj_segmenter_default("ar");
     size_t max = opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX;
-    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    /* One match block per thread, kept: lines are short and many. */
+    static _Thread_local pcre2_match_data *md;
+    if (!md)
+        md = pcre2_match_data_create(4, NULL);
     struct tj_span *spans = NULL;
     size_t n = 0, alloc = 0, start = 0, i = 0;
     struct enclosures enc = {.depth = 0};
@@ -537,51 +577,75 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
     size_t forced = dateline(s, len);
     struct marker mk = parse_marker(s, len, 0);
     size_t marker = mk.end, next_item = next_item_at(s, len, &mk);
+    const unsigned char *u = (const unsigned char *)s;
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        bool trigger;
-        if (c < 0x80) {
-            i++;
-            cp = c;
-            trigger = sg->every_position || sg->ascii_trigger[c];
-        } else if (!sg->every_position && !sg->lead_trigger[c]) {
-            i += c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            if (i > len)
-                i = len;
-            cp = 0;
-            trigger = false;
+        /* Skip to the next byte that can start a trigger character. Continuation bytes are
+         * never marked, so a byte-wise skip cannot stop inside a character. */
+        size_t special = i < forced ? forced : i < next_item ? next_item : len;
+        if (next_item > i && next_item < special)
+            special = next_item;
+        size_t stop = special < len ? special : len;
+        size_t j = i;
+        while (j < stop) {
+            unsigned char b = u[j];
+            if (!sg->stop[b]) {
+                j++;
+            } else if (b >= 0xC2 && b < 0xE0 && j + 1 < len &&
+                       !((sg->second[b - 0xC0] >> (u[j + 1] & 0x3F)) & 1)) {
+                j += 2; /* a two-byte character that is no trigger (most Arabic letters) */
+            } else {
+                break;
+            }
+        }
+        while (j - start > max) {
+            size_t cut = cut_point(s, start, max);
+            n = push_span(&spans, n, &alloc, s, start, cut, true);
+            start = cut;
+        }
+        uint32_t cp = 0;
+        bool trigger = false;
+        if (j == stop) {
+            i = stop; /* the end, or a forced break (dateline, list item) */
+        } else if (u[j] < 0x80) {
+            cp = u[j];
+            i = j + 1;
+            trigger = true;
+        } else if (u[j] < 0xE0) {
+            i = j + 2 <= len ? j + 2 : len;
+            cp = ((uint32_t)(u[j] & 0x1F) << 6) | (i == j + 2 ? u[j + 1] & 0x3F : 0);
+            trigger = i == j + 2 && ((sg->second[u[j] - 0xC0] >> (u[j + 1] & 0x3F)) & 1);
         } else {
+            i = j;
             cp = tj_utf8_next(s, len, &i);
-            trigger = sg->every_position || tj_cpset_has(&sg->trigger, cp);
+            trigger = cp < 0x10000 ? (sg->bmp_trigger[cp >> 3] >> (cp & 7)) & 1
+                                   : tj_cpset_has(&sg->trigger, cp);
         }
-        if (!trigger && i != forced && i != next_item)
-            goto limit;
-        if (i < len && i != marker &&
-            (i == forced || i == next_item ||
-             (decide(sg, s, len, i, cp, md) && !inside_enclosure(&enc, s, len, i)))) {
-            while (i - start > max) {
-                size_t cut = cut_point(s, start, max);
-                n = push_span(&spans, n, &alloc, s, start, cut, true);
-                start = cut;
-            }
-            n = push_span(&spans, n, &alloc, s, start, i, false);
-            start = i;
-            if (i == next_item) {
-                mk = parse_marker(s, len, i);
-                marker = mk.end;
-                next_item = next_item_at(s, len, &mk);
-            }
-        }
-    limit:
+        if (i >= len || i == marker)
+            continue;
+        bool brk = i == forced || i == next_item;
+        if (!brk && trigger)
+            brk = decide(sg, s, len, i, cp, md) && !inside_enclosure(&enc, s, len, i);
+        if (!brk)
+            continue;
         while (i - start > max) {
             size_t cut = cut_point(s, start, max);
             n = push_span(&spans, n, &alloc, s, start, cut, true);
             start = cut;
         }
+        n = push_span(&spans, n, &alloc, s, start, i, false);
+        start = i;
+        if (i == next_item) {
+            mk = parse_marker(s, len, i);
+            marker = mk.end;
+            next_item = next_item_at(s, len, &mk);
+        }
+    }
+    while (len - start > max) {
+        size_t cut = cut_point(s, start, max);
+        n = push_span(&spans, n, &alloc, s, start, cut, true);
+        start = cut;
     }
     n = push_span(&spans, n, &alloc, s, start, len, false);
-    pcre2_match_data_free(md);
     *out = spans;
     return n;
 }

@@ -40,16 +40,22 @@ bool tj_utf8_check_text(const char *s, size_t len, size_t *bad_offset, bool *is_
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        if (u[i] >= 0x01 && u[i] < 0x80) {
+        unsigned c = u[i];
+        if (c >= 0x01 && c < 0x80) {
             i++;
             continue;
         }
-        size_t n = u[i] ? tj_utf8_seq_len(u + i, len - i) : 0;
+        /* Two-byte sequences (all of Arabic) are checked inline. */
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
+        size_t n = c ? tj_utf8_seq_len(u + i, len - i) : 0;
         if (n == 0) {
             if (bad_offset)
                 *bad_offset = i;
             if (is_nul)
-                *is_nul = u[i] == 0;
+                *is_nul = c == 0;
             return false;
         }
         i += n;
