@@ -13,7 +13,9 @@
 struct node {
     struct tj_cpset first;
     struct tj_cpset last;
+    struct tj_cpset last2; /* characters right before the last one, inside the match */
     bool nullable;
+    bool can1; /* some match is exactly one character long */
     size_t max_len;
 };
 
@@ -71,6 +73,7 @@ static void node_free(struct node *n)
 {
     set_free(&n->first);
     set_free(&n->last);
+    set_free(&n->last2);
 }
 
 static struct node empty_node(void)
@@ -81,8 +84,8 @@ static struct node empty_node(void)
 
 static struct node any_node(size_t max_len)
 {
-    struct node n = {.nullable = false, .max_len = max_len};
-    n.first.any = n.last.any = true;
+    struct node n = {.nullable = false, .can1 = true, .max_len = max_len};
+    n.first.any = n.last.any = n.last2.any = true;
     return n;
 }
 
@@ -94,11 +97,18 @@ static size_t add_len(size_t a, size_t b)
 /* Appends b to a (concatenation); b is consumed. */
 static void concat(struct node *a, struct node *b)
 {
+    if (b->can1)
+        set_union(&b->last2, &a->last);
+    if (b->nullable)
+        set_union(&b->last2, &a->last2);
+    set_free(&a->last2);
+    a->last2 = b->last2;
+    b->last2 = (struct tj_cpset){0};
+    a->can1 = (a->can1 && b->nullable) || (a->nullable && b->can1);
     if (a->nullable)
         set_union(&a->first, &b->first);
-    if (b->nullable) {
+    if (b->nullable)
         set_union(&b->last, &a->last);
-    }
     set_free(&a->last);
     a->last = b->last;
     b->last = (struct tj_cpset){0};
@@ -112,7 +122,9 @@ static void alternate(struct node *a, struct node *b)
 {
     set_union(&a->first, &b->first);
     set_union(&a->last, &b->last);
+    set_union(&a->last2, &b->last2);
     a->nullable = a->nullable || b->nullable;
+    a->can1 = a->can1 || b->can1;
     if (b->max_len > a->max_len)
         a->max_len = b->max_len;
     node_free(b);
@@ -197,6 +209,57 @@ static void add_literal(struct tj_cpset *s, uint32_t cp, bool icase)
     }
 }
 
+/* Letters, digits and marks outside ASCII all lie at or above U+00AA: the classes below are
+ * read as that range plus their ASCII members, a superset that is exact where it matters
+ * (whitespace and ASCII punctuation are never in them). */
+static void add_word_superset(struct tj_cpset *s, bool letters)
+{
+    set_add(s, '0', '9');
+    if (letters) {
+        set_add(s, 'A', 'Z');
+        set_add(s, '_', '_');
+        set_add(s, 'a', 'z');
+    }
+    set_add(s, 0xAA, 0x10FFFF);
+}
+
+/* The superset of a Unicode property named name[0..len) ("L", "Lu", "Arabic", "Cf", ...), added
+ * to s; false for a name this reader does not know. */
+static bool property_superset(const char *name, size_t len, struct tj_cpset *s)
+{
+    if (len >= 1 && name[0] == 'L' && len <= 2) {
+        set_add(s, 'A', 'Z');
+        set_add(s, 'a', 'z');
+        set_add(s, 0xAA, 0x10FFFF);
+        return true;
+    }
+    if (len >= 1 && name[0] == 'N' && len <= 2) {
+        set_add(s, '0', '9');
+        set_add(s, 0xAA, 0x10FFFF);
+        return true;
+    }
+    if (len >= 1 && name[0] == 'M' && len <= 2) {
+        set_add(s, 0x300, 0x10FFFF);
+        return true;
+    }
+    if (len == 2 && memcmp(name, "Cf", 2) == 0) {
+        set_add(s, 0xAD, 0x10FFFF);
+        return true;
+    }
+    if ((len == 6 && memcmp(name, "Arabic", 6) == 0) ||
+        (len == 4 && memcmp(name, "Arab", 4) == 0)) {
+        set_add(s, 0x600, 0x6FF);
+        set_add(s, 0x750, 0x77F);
+        set_add(s, 0x870, 0x8FF);
+        set_add(s, 0xFB50, 0xFDFF);
+        set_add(s, 0xFE70, 0xFEFF);
+        set_add(s, 0x10E60, 0x10EFF);
+        set_add(s, 0x1EC70, 0x1EEFF);
+        return true;
+    }
+    return false;
+}
+
 enum esc { ESC_CHAR, ESC_SET, ESC_ZERO, ESC_ANY };
 
 /* Reads the escape after a backslash. ESC_CHAR: *cp is a literal; ESC_SET: *set holds the
@@ -243,16 +306,23 @@ static enum esc read_escape(struct reader *r, uint32_t *cp, struct tj_cpset *set
         r->i++;
         return read_hex(r, 4, cp) ? ESC_CHAR : ESC_ANY;
     case 'p':
-    case 'P':
+    case 'P': {
+        bool negated = c == 'P';
         r->i++;
+        size_t name = r->i, name_len = 1;
         if (r->i < r->len && r->s[r->i] == '{') {
+            name = ++r->i;
             while (r->i < r->len && r->s[r->i] != '}')
                 r->i++;
+            name_len = r->i - name;
             r->i += r->i < r->len;
         } else {
             r->i += r->i < r->len;
         }
+        if (!negated && name_len < 32 && property_superset(r->s + name, name_len, set))
+            return ESC_SET;
         return ESC_ANY;
+    }
     case 'R':
     case 'X':
         r->i++;
@@ -264,8 +334,13 @@ static enum esc read_escape(struct reader *r, uint32_t *cp, struct tj_cpset *set
             *len = TJ_RX_UNBOUNDED;
             return ESC_ANY;
         }
+        if (c == 'd' || c == 'w') {
+            r->i++;
+            add_word_superset(set, c == 'w');
+            return ESC_SET;
+        }
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            r->i++; /* \d \w \S \D \W \h \v ... */
+            r->i++; /* \S \D \W \h \v ... */
             return ESC_ANY;
         }
         *cp = next_cp(r); /* an escaped metacharacter */
@@ -276,7 +351,7 @@ static enum esc read_escape(struct reader *r, uint32_t *cp, struct tj_cpset *set
 /* Reads a [...] class after its '['. */
 static struct node read_class(struct reader *r)
 {
-    struct node n = {.nullable = false, .max_len = 1};
+    struct node n = {.nullable = false, .can1 = true, .max_len = 1};
     struct tj_cpset set = {0};
     bool negated = false, unknown = false;
     if (r->i < r->len && r->s[r->i] == '^') {
@@ -430,7 +505,7 @@ static struct node read_atom(struct reader *r)
                     break;
                 }
                 uint32_t c = next_cp(r);
-                struct node lit = {.nullable = false, .max_len = 1};
+                struct node lit = {.nullable = false, .can1 = true, .max_len = 1};
                 add_literal(&lit.first, c, r->icase);
                 add_literal(&lit.last, c, r->icase);
                 concat(&n, &lit);
@@ -446,7 +521,7 @@ static struct node read_atom(struct reader *r)
             set_free(&set);
             return any_node(len);
         }
-        struct node n = {.nullable = false, .max_len = 1};
+        struct node n = {.nullable = false, .can1 = true, .max_len = 1};
         if (e == ESC_SET) {
             n.first = set;
             set_union(&n.last, &set);
@@ -457,7 +532,7 @@ static struct node read_atom(struct reader *r)
         return n;
     }
     default: {
-        struct node n = {.nullable = false, .max_len = 1};
+        struct node n = {.nullable = false, .can1 = true, .max_len = 1};
         add_literal(&n.first, cp, r->icase);
         add_literal(&n.last, cp, r->icase);
         return n;
@@ -512,6 +587,8 @@ static void read_quantifier(struct reader *r, struct node *n)
         r->i++; /* lazy or possessive: the same sets */
     if (min == 0)
         n->nullable = true;
+    if (max >= 2) /* two repetitions: one's last character precedes the other's */
+        set_union(&n->last2, &n->last);
     if (max == TJ_RX_UNBOUNDED || n->max_len == TJ_RX_UNBOUNDED)
         n->max_len = n->max_len == 0 ? 0 : TJ_RX_UNBOUNDED;
     else
@@ -555,6 +632,8 @@ void tj_rxinfo_init(struct tj_rxinfo *info, const char *pattern, size_t len)
     }
     info->first = n.first;
     info->last = n.last;
+    info->last2 = n.last2;
+    info->can1 = n.can1;
     info->nullable = n.nullable;
     info->max_len = n.max_len;
 }
@@ -563,4 +642,5 @@ void tj_rxinfo_finish(struct tj_rxinfo *info)
 {
     set_free(&info->first);
     set_free(&info->last);
+    set_free(&info->last2);
 }

@@ -28,7 +28,9 @@ struct tj_cpset {
 struct tj_rxinfo {
     struct tj_cpset first; /* characters a non-empty match can begin with */
     struct tj_cpset last;  /* characters a non-empty match can end with */
+    struct tj_cpset last2; /* characters right before the last one in a longer match */
     bool nullable;         /* the pattern can match the empty string */
+    bool can1;             /* some match is a single character (its predecessor is free) */
     size_t max_len;        /* longest match in characters, or TJ_RX_UNBOUNDED */
 };
 

@@ -207,6 +207,7 @@ struct rule {
     struct tj_rxinfo ai;
     size_t window;           /* characters to look back for the beforebreak */
     uint64_t last_ascii[2];  /* bi.last restricted to ASCII, as a bitmap */
+    uint64_t last2_ascii[2]; /* bi.last2 restricted to ASCII */
     uint64_t first_ascii[2]; /* ai.first restricted to ASCII */
 };
 
@@ -342,6 +343,7 @@ static enum tj_status add_rules(struct tj_segmenter *sg, const struct tj_srx_lan
             return rc;
         r->window = r->bi.max_len < TJ_BEFORE_WINDOW ? r->bi.max_len : TJ_BEFORE_WINDOW;
         ascii_bitmap(&r->bi.last, r->last_ascii);
+        ascii_bitmap(&r->bi.last2, r->last2_ascii);
         ascii_bitmap(&r->ai.first, r->first_ascii);
         if (!r->brk)
             continue;
@@ -458,9 +460,15 @@ static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, siz
         size_t k = p;
         after_cp = tj_utf8_next(s, len, &k);
     }
+    /* The character before before_cp, for rules whose matches are never one character. */
+    size_t k = p;
+    tj_utf8_prev(s, &k);
+    uint32_t prev_cp = k > 0 ? tj_utf8_prev(s, &k) : 0;
     for (size_t i = 0; i < sg->n; i++) {
         const struct rule *r = &sg->rules[i];
-        if (r->before && !r->bi.nullable && !set_has(&r->bi.last, r->last_ascii, before_cp))
+        if (r->before && !r->bi.nullable &&
+            (!set_has(&r->bi.last, r->last_ascii, before_cp) ||
+             (!r->bi.can1 && (!prev_cp || !set_has(&r->bi.last2, r->last2_ascii, prev_cp)))))
             continue;
         if (r->after && !r->ai.nullable &&
             (p == len || !set_has(&r->ai.first, r->first_ascii, after_cp)))
