@@ -1,0 +1,63 @@
+/* Fuzz target: the segmenter on arbitrary valid UTF-8. Invariants: spans are in order and do
+ * not overlap, the bytes between them are whitespace only (so spans and separators give back
+ * the line byte for byte and no text is dropped), and no span is longer than the limit. */
+#include "input.h"
+#include "segment.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_gap(const char *s, size_t from, size_t to)
+{
+    /* Whitespace as the segmenter trims it: ASCII blanks and the Unicode spaces. */
+    static const char *const spaces[] = {"\xC2\xA0", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xAF",
+                                         "\xE3\x80\x80"};
+    size_t i = from;
+    while (i < to) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            i++;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < to + 1 && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] <= 0x88) { /* U+2000..U+2008 */
+            i += 3;
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < sizeof spaces / sizeof *spaces; k++) {
+            size_t n = strlen(spaces[k]);
+            if (i + n <= to && memcmp(s + i, spaces[k], n) == 0) {
+                i += n;
+                break;
+            }
+        }
+        if (k == sizeof spaces / sizeof *spaces)
+            abort(); /* text between segments was dropped */
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    if (tj_input_check("fuzz", s, size, NULL) != TJ_OK || memchr(s, '\n', size))
+        return 0;
+    struct tj_segment_options opt = {.max_bytes = 80};
+    struct tj_span *spans;
+    size_t n = tj_segment_line(s, size, &opt, &spans);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (spans[i].start < at || spans[i].end <= spans[i].start || spans[i].end > size)
+            abort();
+        if (spans[i].end - spans[i].start > opt.max_bytes)
+            abort();
+        check_gap(s, at, spans[i].start);
+        at = spans[i].end;
+    }
+    check_gap(s, at, size);
+    free(spans);
+    return 0;
+}
