@@ -4,6 +4,7 @@
 #include "client.h"
 #include "pipeline.h"
 #include "provider.h"
+#include "segment.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -25,6 +26,8 @@ static const struct {
 static const char *const later_formats[] = {"html", "xliff", "tmx"};
 
 struct options {
+    const char *srx;
+    struct tj_segment_options seg;
     const char *provider;
     const char *url;
     const char *api_key;
@@ -70,7 +73,7 @@ static int translate_one(const struct options *o, struct tj_provider *p,
         return st;
     struct tj_document doc;
     tj_document_init(&doc);
-    tj_pipeline_prepare(data, len, g, NULL, &doc);
+    tj_pipeline_prepare(data, len, g, &o->seg, &doc);
     free(data);
     struct tj_client_stats stats = {0};
     struct tj_diag diag;
@@ -104,6 +107,8 @@ static const struct option long_opts[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"timeout", required_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
+    {"srx", required_argument, NULL, 'S'},
+    {"max-segment", required_argument, NULL, 'M'},
     {"help", no_argument, NULL, 'h'},
     {0},
 };
@@ -169,6 +174,15 @@ static int run(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'S':
+            o.srx = optarg;
+            break;
+        case 'M':
+            if (!tj_cli_parse_size(optarg, 64, 1u << 20, &o.seg.max_bytes)) {
+                status = tj_cli_usage(&tj_cmd_translate, "--max-segment wants a byte count >= 64");
+                goto out;
+            }
+            break;
         case 'q':
             o.quiet = true;
             break;
@@ -200,10 +214,17 @@ static int run(int argc, char **argv)
         }
     }
 
-    struct tj_glossary *g = NULL;
-    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    struct tj_segmenter *rules = NULL;
+    status = tj_cli_segmenter(o.srx, "ar", &rules);
     if (status)
         goto out;
+    o.seg.rules = rules;
+    struct tj_glossary *g = NULL;
+    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    if (status) {
+        tj_segmenter_destroy(rules);
+        goto out;
+    }
     struct tj_provider_config cfg = {
         .url = o.url,
         .api_key = o.api_key,
@@ -218,6 +239,7 @@ static int run(int argc, char **argv)
         tj_cli_error("provider %s: %s", ops->name, diag.message);
         status = tj_status_exit_code(rc);
         tj_glossary_destroy(g);
+        tj_segmenter_destroy(rules);
         goto out;
     }
     const char *notice = ops->notice ? ops->notice(tj_provider_state(p)) : NULL;
@@ -248,6 +270,7 @@ static int run(int argc, char **argv)
     tj_buf_finish(&out);
     tj_provider_destroy(p);
     tj_glossary_destroy(g);
+    tj_segmenter_destroy(rules);
 out:
     tj_cli_glossaries_finish(&o.glossaries);
     return status;
@@ -268,6 +291,8 @@ const struct tj_cmd tj_cmd_translate = {
              "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
              "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
              "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
+             "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"
+             "      --max-segment N   cut sentences longer than N bytes (default 2000)\n"
              "  -q, --quiet           no progress display\n"
              "  -h, --help            this help\n",
     .run = run,

@@ -138,13 +138,98 @@ static void test_document_layout(void **state)
     tj_document_finish(&doc);
 }
 
+/* Spans of a line and the whitespace between them give back the line byte for byte. */
+static void expect_reconstruction(const char *line, size_t len, size_t max)
+{
+    struct tj_segment_options opt = {.max_bytes = max};
+    struct tj_span *spans;
+    size_t n = tj_segment_line(line, len, &opt, &spans);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(spans[i].start >= at);
+        for (size_t k = at; k < spans[i].start; k++)
+            assert_true(line[k] == ' ' || line[k] == '\t' || line[k] == '\r');
+        assert_true(spans[i].end - spans[i].start <= (max ? max : TJ_SEGMENT_DEFAULT_MAX));
+        at = spans[i].end;
+    }
+    for (size_t k = at; k < len; k++)
+        assert_true(line[k] == ' ' || line[k] == '\t' || line[k] == '\r');
+    free(spans);
+}
+
+static void test_hard_inputs(void **state)
+{
+    (void)state;
+    /* Emoji, ZWJ sequences, ZWNJ inside Persian words, lone combining marks, CRLF. */
+    const char *lines[] = {
+        "وصل الوفد 👨‍👩‍👧 إلى الدوحة. وبدأت المحادثات 🎉!  ثم انتهت؟ "
+        " ",
+        "می‌خواهم بروم. کتاب‌ها اینجاست.",
+        "\xCC\x81\xD9\x8E. \xD9\x8E قال. ",
+        "سطر أول.\r",
+        "Latin and عربي mixed. Then عربي again؟ yes.",
+        "   ",
+        "",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        expect_reconstruction(lines[i], strlen(lines[i]), 0);
+        expect_reconstruction(lines[i], strlen(lines[i]), 64);
+    }
+    EXPECT("وصل الوفد 👨‍👩‍👧 إلى الدوحة. وبدأت المحادثات 🎉!  ثم انتهت؟ "
+           " ",
+           "وصل الوفد 👨‍👩‍👧 إلى الدوحة.", "وبدأت المحادثات 🎉!",
+           "ثم انتهت؟");
+}
+
+static void test_five_megabytes_without_punctuation(void **state)
+{
+    (void)state;
+    size_t len = 5u << 20;
+    char *s = malloc(len);
+    /* Words of Arabic and Latin with no punctuation at all. */
+    static const char word[] = "كلمة word ";
+    size_t w = sizeof word - 1, o = 0;
+    while (o + w <= len) {
+        memcpy(s + o, word, w);
+        o += w;
+    }
+    len = o;
+    expect_reconstruction(s, len, 0);
+    struct tj_span *spans;
+    size_t n = tj_segment_line(s, len, NULL, &spans);
+    assert_true(n >= len / TJ_SEGMENT_DEFAULT_MAX);
+    for (size_t i = 0; i < n; i++)
+        assert_true(spans[i].cut || i == n - 1);
+    free(spans);
+    free(s);
+}
+
+static void test_datelines_and_lists(void **state)
+{
+    (void)state;
+    EXPECT("القاهرة (رويترز) - أعلنت الحكومة خطة جديدة.", "القاهرة (رويترز) -",
+           "أعلنت الحكومة خطة جديدة.");
+    EXPECT("بيروت - قال الوزير.", "بيروت -", "قال الوزير.");
+    EXPECT("1. البند الأول 2. البند الثاني 3. الثالث", "1. البند الأول", "2. البند الثاني",
+           "3. الثالث");
+    EXPECT("١. البند الأول ٢. البند الثاني", "١. البند الأول", "٢. البند الثاني");
+    /* Not a dateline: the dash is not between spaces, or comes too late. */
+    EXPECT("قال إن 2020-2025 كانت صعبة.", "قال إن 2020-2025 كانت صعبة.");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sentence_ends),        cmocka_unit_test(test_no_split),
-        cmocka_unit_test(test_year_suffix),          cmocka_unit_test(test_long_sentence_cut),
-        cmocka_unit_test(test_clause_cut_preferred), cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_sentence_ends),
+        cmocka_unit_test(test_no_split),
+        cmocka_unit_test(test_year_suffix),
+        cmocka_unit_test(test_long_sentence_cut),
+        cmocka_unit_test(test_clause_cut_preferred),
+        cmocka_unit_test(test_classify),
         cmocka_unit_test(test_document_layout),
+        cmocka_unit_test(test_hard_inputs),
+        cmocka_unit_test(test_five_megabytes_without_punctuation),
+        cmocka_unit_test(test_datelines_and_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
