@@ -1,6 +1,10 @@
 /* UTF-8 primitives and Arabic character classes. */
 #include "utf8.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 size_t tj_utf8_seq_len(const unsigned char *s, size_t avail)
 {
     if (avail == 0)
@@ -35,10 +39,42 @@ size_t tj_utf8_seq_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+#ifdef __SSE2__
+/* Validates 16 bytes at a time while they are ASCII (not NUL) or two-byte sequences (all of
+ * Arabic). Returns how far it got: at a block boundary, never inside a sequence; the caller
+ * checks the rest, including any block this could not vouch for, byte by byte. */
+static size_t check_fast(const unsigned char *u, size_t len)
+{
+    size_t i = 0;
+    unsigned carry = 0;                          /* the previous block ended with a lead byte */
+    const __m128i cont_max = _mm_set1_epi8(-64); /* 0x80..0xBF are below -64 */
+    const __m128i lead_min = _mm_set1_epi8(-63); /* 0xC2 is -62 */
+    const __m128i lead_max = _mm_set1_epi8(-32); /* 0xDF is -33 */
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        unsigned ascii = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, zero));
+        unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, cont_max));
+        unsigned lead = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(v, lead_min), _mm_cmplt_epi8(v, lead_max)));
+        if ((ascii | cont | lead) != 0xFFFF || cont != (((lead << 1) | carry) & 0xFFFF))
+            break;
+        carry = lead >> 15;
+        i += 16;
+    }
+    /* Never stop between a lead byte and its continuation. */
+    return carry ? i - 1 : i;
+}
+#endif
+
 bool tj_utf8_check_text(const char *s, size_t len, size_t *bad_offset, bool *is_nul)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
+    size_t i = 0, resume = 0;
+#ifdef __SSE2__
+    i = check_fast(u, len);
+    resume = i + 16; /* the block the fast path could not vouch for is checked here */
+#endif
     while (i < len) {
         unsigned c = u[i];
         if (c >= 0x01 && c < 0x80) {
@@ -59,6 +95,12 @@ bool tj_utf8_check_text(const char *s, size_t len, size_t *bad_offset, bool *is_
             return false;
         }
         i += n;
+#ifdef __SSE2__
+        if (i >= resume && i + 16 <= len) {
+            i += check_fast(u + i, len - i);
+            resume = i + 16;
+        }
+#endif
     }
     return true;
 }

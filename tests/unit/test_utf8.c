@@ -7,6 +7,7 @@
 
 #include "utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void check(const char *s, size_t len, bool ok, size_t off, bool nul)
@@ -69,6 +70,46 @@ static void test_classes(void **state)
     assert_int_equal(tj_utf8_count("بوتين", strlen("بوتين")), 5);
 }
 
+/* The validator against a byte-by-byte reference, on Arabic text with random damage: the
+ * fast path must find exactly the same first bad offset. */
+static size_t reference_bad(const unsigned char *u, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t n = u[i] ? tj_utf8_seq_len(u + i, len - i) : 0;
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return SIZE_MAX;
+}
+
+static void test_fast_path_matches_reference(void **state)
+{
+    (void)state;
+    static const char base[] = "أعلن الكرملين مشاركة بوتين. Putin 2025 ١٢٣ «قمة» … 👍 تُقدر";
+    unsigned char buf[4 * sizeof base];
+    srand(7);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        while (len + sizeof base - 1 <= sizeof buf) {
+            memcpy(buf + len, base, sizeof base - 1);
+            len += sizeof base - 1;
+        }
+        len -= (size_t)(rand() % 40);
+        int damage = rand() % 3;
+        for (int d = 0; d < damage; d++)
+            buf[rand() % len] = (unsigned char)(rand() % 256);
+        size_t bad = SIZE_MAX;
+        bool nul;
+        bool ok = tj_utf8_check_text((const char *)buf, len, &bad, &nul);
+        size_t want = reference_bad(buf, len);
+        assert_int_equal(ok, want == SIZE_MAX);
+        if (!ok)
+            assert_int_equal(bad, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -76,6 +117,7 @@ int main(void)
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_fast_path_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
