@@ -473,9 +473,10 @@ static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, siz
         if (r->after && !r->ai.nullable &&
             (p == len || !set_has(&r->ai.first, r->first_ascii, after_cp)))
             continue;
-        if (r->before && !before_matches(r, s, p, md))
-            continue;
+        /* The anchored afterbreak is the cheaper test: it goes first. */
         if (r->after && !after_matches(r, s, len, p, md))
+            continue;
+        if (r->before && !before_matches(r, s, p, md))
             continue;
         return r->brk;
     }
