@@ -242,6 +242,12 @@ static int run(int argc, char **argv)
         tj_segmenter_destroy(rules);
         goto out;
     }
+    /* Sentences longer than the engine takes in one piece are cut for it. */
+    struct tj_provider_limits lim = {0};
+    ops->limits(tj_provider_state(p), &lim);
+    size_t seg_max = o.seg.max_bytes ? o.seg.max_bytes : TJ_SEGMENT_DEFAULT_MAX;
+    if (lim.max_segment_bytes && lim.max_segment_bytes < seg_max)
+        o.seg.max_bytes = lim.max_segment_bytes;
     const char *notice = ops->notice ? ops->notice(tj_provider_state(p)) : NULL;
     if (notice)
         tj_cli_note("%s", notice);

@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 
+/* The default longest segment: about 1,000 Arabic letters, well within what every provider
+ * takes per text (MyMemory's 500 bytes excepted: its limits cut lower, see translate). */
 #define TJ_SEGMENT_DEFAULT_MAX 2000
 
 struct tj_segmenter;
