@@ -431,6 +431,34 @@ const struct tj_segmenter *tj_segmenter_default(const char *lang)
     return lang && strncmp(lang, "en", 2) == 0 ? default_segmenter[1] : default_segmenter[0];
 }
 
+/* One match block per thread, kept for the thread's life (lines are short and many) and freed
+ * when it ends. */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void free_match_data(void *md)
+{
+    pcre2_match_data_free(md);
+}
+
+static void make_md_key(void)
+{
+    if (pthread_key_create(&md_key, free_match_data) != 0)
+        abort();
+}
+
+static pcre2_match_data *thread_match_data(void)
+{
+    pthread_once(&md_once, make_md_key);
+    pcre2_match_data *md = pthread_getspecific(md_key);
+    if (!md) {
+        md = pcre2_match_data_create(4, NULL);
+        if (!md || pthread_setspecific(md_key, md) != 0)
+            abort();
+    }
+    return md;
+}
+
 /* ---- applying the rules -------------------------------------------------------------------- */
 
 /* Does the rule's beforebreak match the text ending at p? */
@@ -610,10 +638,7 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
 {
     const struct tj_segmenter *sg = opt && opt->rules ? opt->rules : tj_segmenter_default("ar");
     size_t max = opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX;
-    /* One match block per thread, kept: lines are short and many. */
-    static _Thread_local pcre2_match_data *md;
-    if (!md)
-        md = pcre2_match_data_create(4, NULL);
+    pcre2_match_data *md = thread_match_data();
     struct tj_span *spans = NULL;
     size_t n = 0, alloc = 0, start = 0, i = 0;
     struct enclosures enc = {.depth = 0};

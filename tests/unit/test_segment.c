@@ -161,9 +161,10 @@ static void test_hard_inputs(void **state)
 {
     (void)state;
     /* Emoji, ZWJ sequences, ZWNJ inside Persian words, lone combining marks, CRLF. */
+    /* A family emoji: man ZWJ woman ZWJ girl. */
+#define FAMILY "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7"
     const char *lines[] = {
-        "وصل الوفد 👨‍👩‍👧 إلى الدوحة. وبدأت المحادثات 🎉!  ثم انتهت؟ "
-        " ",
+        "وصل الوفد " FAMILY " إلى الدوحة. وبدأت 🎉!  ثم انتهت؟  ",
         "می‌خواهم بروم. کتاب‌ها اینجاست.",
         "\xCC\x81\xD9\x8E. \xD9\x8E قال. ",
         "سطر أول.\r",
@@ -175,10 +176,9 @@ static void test_hard_inputs(void **state)
         expect_reconstruction(lines[i], strlen(lines[i]), 0);
         expect_reconstruction(lines[i], strlen(lines[i]), 64);
     }
-    EXPECT("وصل الوفد 👨‍👩‍👧 إلى الدوحة. وبدأت المحادثات 🎉!  ثم انتهت؟ "
-           " ",
-           "وصل الوفد 👨‍👩‍👧 إلى الدوحة.", "وبدأت المحادثات 🎉!",
-           "ثم انتهت؟");
+    EXPECT("وصل الوفد " FAMILY " إلى الدوحة. وبدأت 🎉!  ثم انتهت؟  ",
+           "وصل الوفد " FAMILY " إلى الدوحة.", "وبدأت 🎉!", "ثم انتهت؟");
+#undef FAMILY
 }
 
 static void test_five_megabytes_without_punctuation(void **state)
