@@ -35,10 +35,12 @@ struct tj_qa {
 };
 
 struct tj_segment {
-    unsigned id; /* 1-based, in document order */
-    char *source;
+    unsigned id;  /* 1-based, in document order */
+    char *source; /* display form of the text, see normalize.h */
     size_t source_len;
-    char *target; /* NULL until translated */
+    size_t offset;    /* where the segment stands in the input, as written */
+    size_t input_len; /* its length there: input[offset, offset + input_len) */
+    char *target;     /* NULL until translated */
     enum tj_origin origin;
     struct tj_pin *pins;
     size_t npins;

@@ -809,6 +809,8 @@ void tj_segment_document(const char *text, size_t len, const struct tj_segment_o
         for (size_t k = 0; k < n; k++) {
             struct tj_segment *sg =
                 tj_block_add_segment(b, line + spans[k].start, spans[k].end - spans[k].start);
+            sg->offset = (size_t)(line - text) + spans[k].start;
+            sg->input_len = spans[k].end - spans[k].start;
             if (spans[k].cut)
                 tj_segment_add_qa(sg, "segment_cut", "sentence longer than %zu bytes was cut here",
                                   opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX);

@@ -53,7 +53,9 @@ size_t tj_segment_line(const char *line, size_t len, const struct tj_segment_opt
 enum tj_block_kind tj_segment_classify(const char *line, size_t len);
 
 /* Appends the blocks and segments of text[0..len) (valid UTF-8; LF or CRLF line ends) to doc
- * and numbers the segments. Segments cut by the length limit get a segment_cut QA note. */
+ * and numbers the segments. Each segment records where it stands in text; what lies between
+ * segments is whitespace and line ends only. Segments cut by the length limit get a segment_cut QA
+ * note. */
 void tj_segment_document(const char *text, size_t len, const struct tj_segment_options *opt,
                          struct tj_document *doc);
 

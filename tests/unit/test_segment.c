@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "segment.h"
 
 #include <stdlib.h>
@@ -181,6 +182,43 @@ static void test_hard_inputs(void **state)
 #undef FAMILY
 }
 
+/* Segments and the separators between them give back the whole input, and the separators
+ * are whitespace and line ends only: no text is lost between segments. */
+static void test_document_reconstruction(void **state)
+{
+    (void)state;
+    const char *text = "  عنوان الخبر  \r\n\r\nالقاهرة (رويترز) - جملة أولى. جملة ثانية؟\t\n"
+                       "\n\n- بند أول\n1. أ 2. ب\nسطر بلا نهاية";
+    size_t len = strlen(text);
+    struct tj_document doc;
+    tj_document_init(&doc);
+    tj_segment_document(text, len, NULL, &doc);
+    struct tj_buf rebuilt;
+    tj_buf_init(&rebuilt, 0);
+    size_t at = 0, count = 0;
+    for (size_t b = 0; b < doc.nblocks; b++)
+        for (size_t i = 0; i < doc.blocks[b].nsegs; i++) {
+            const struct tj_segment *sg = &doc.blocks[b].segs[i];
+            assert_true(sg->offset >= at);
+            for (size_t k = at; k < sg->offset; k++)
+                assert_non_null(strchr(" \t\r\n", text[k]));
+            tj_buf_append(&rebuilt, text + at, sg->offset - at);
+            assert_int_equal(sg->input_len, sg->source_len);
+            assert_memory_equal(text + sg->offset, sg->source, sg->source_len);
+            tj_buf_append(&rebuilt, sg->source, sg->source_len);
+            at = sg->offset + sg->input_len;
+            count++;
+        }
+    for (size_t k = at; k < len; k++)
+        assert_non_null(strchr(" \t\r\n", text[k]));
+    tj_buf_append(&rebuilt, text + at, len - at);
+    assert_int_equal(rebuilt.len, len);
+    assert_memory_equal(rebuilt.data, text, len);
+    assert_int_equal(count, 8);
+    tj_buf_finish(&rebuilt);
+    tj_document_finish(&doc);
+}
+
 static void test_five_megabytes_without_punctuation(void **state)
 {
     (void)state;
@@ -228,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_document_layout),
         cmocka_unit_test(test_hard_inputs),
+        cmocka_unit_test(test_document_reconstruction),
         cmocka_unit_test(test_five_megabytes_without_punctuation),
         cmocka_unit_test(test_datelines_and_lists),
     };
