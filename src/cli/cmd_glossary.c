@@ -113,8 +113,14 @@ static int run_check(int argc, char **argv)
         tj_cli_error("%s", diag.message);
         status = 78;
     } else {
-        printf("%s: ok, %zu entries, %zu Arabic spellings\n", argv[1], tj_glossary_terms(g),
-               tj_glossary_spellings(g));
+        size_t warnings = tj_glossary_overrides(g);
+        for (size_t i = 0; i < warnings; i++) {
+            const struct tj_glossary_override *o = tj_glossary_override(g, i);
+            printf("%s:%zu: warning: '%s' was '%s' (line %zu), now '%s'\n", argv[1], o->later->line,
+                   o->spelling, o->earlier->english, o->earlier->line, o->later->english);
+        }
+        printf("%s: ok, %zu entries, %zu Arabic spellings, %zu warning%s\n", argv[1],
+               tj_glossary_terms(g), tj_glossary_spellings(g), warnings, warnings == 1 ? "" : "s");
     }
     tj_glossary_destroy(g);
     return status;

@@ -20,6 +20,8 @@ struct tj_glossary {
     size_t nterms;
     struct tj_strmap *keys;
     struct tj_strmap *prefixes; /* every whole-word prefix of every key */
+    struct tj_glossary_override *overrides;
+    size_t noverrides;
     size_t max_words;
 };
 
@@ -45,6 +47,9 @@ void tj_glossary_destroy(struct tj_glossary *g)
     free(g->terms);
     tj_strmap_destroy(g->keys);
     tj_strmap_destroy(g->prefixes);
+    for (size_t i = 0; i < g->noverrides; i++)
+        free(g->overrides[i].spelling);
+    free(g->overrides);
     free(g);
 }
 
@@ -131,7 +136,13 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
             rc = tj_diag_set(diag, TJ_ERR_CONFIG, "spelling %zu of '%s' has no letters",
                              (size_t)1 + (size_t)(p > arabic), arabic);
         } else {
-            tj_strmap_put(g->keys, key, klen, t);
+            const struct tj_term *prev = tj_strmap_put(g->keys, key, klen, t);
+            if (prev && prev != t && strcmp(prev->english, t->english) != 0) {
+                g->overrides =
+                    tj_xreallocarray(g->overrides, g->noverrides + 1, sizeof *g->overrides);
+                g->overrides[g->noverrides++] =
+                    (struct tj_glossary_override){prev, t, tj_xstrndup(p, n)};
+            }
             for (size_t k = 0; k <= klen; k++)
                 if (k == klen || key[k] == ' ')
                     tj_strmap_put(g->prefixes, key, k, g);
@@ -295,6 +306,16 @@ out:
 const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len)
 {
     return tj_strmap_get(g->keys, key, len);
+}
+
+size_t tj_glossary_overrides(const struct tj_glossary *g)
+{
+    return g->noverrides;
+}
+
+const struct tj_glossary_override *tj_glossary_override(const struct tj_glossary *g, size_t i)
+{
+    return &g->overrides[i];
 }
 
 bool tj_glossary_has_prefix(const struct tj_glossary *g, const char *key, size_t len)

@@ -42,6 +42,17 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
 
 /* Looks up a key: matching-form words joined by single spaces. NULL when absent. */
 const struct tj_term *tj_glossary_lookup(const struct tj_glossary *g, const char *key, size_t len);
+/* A spelling given a different English by a later row (the later row wins). */
+struct tj_glossary_override {
+    const struct tj_term *earlier;
+    const struct tj_term *later;
+    char *spelling; /* as the later row writes it */
+};
+
+/* The overrides seen while loading, in order; valid while the glossary lives. */
+size_t tj_glossary_overrides(const struct tj_glossary *g);
+const struct tj_glossary_override *tj_glossary_override(const struct tj_glossary *g, size_t i);
+
 /* True when key (as for tj_glossary_lookup) is a key or the first words of one. */
 bool tj_glossary_has_prefix(const struct tj_glossary *g, const char *key, size_t len);
 /* The largest number of words in any key. */

@@ -82,6 +82,11 @@ static void test_later_overrides(void **state)
     assert_int_equal(tj_glossary_load_mem(g, "b", b, strlen(b), NULL), TJ_OK);
     assert_string_equal(lookup(g, "بوتين")->english, "President Putin");
     assert_string_equal(lookup(g, "موسكو")->english, "Moscow");
+    assert_int_equal(tj_glossary_overrides(g), 1);
+    const struct tj_glossary_override *o = tj_glossary_override(g, 0);
+    assert_string_equal(o->earlier->english, "Putin");
+    assert_string_equal(o->later->english, "President Putin");
+    assert_string_equal(o->spelling, "بوتين");
     tj_glossary_destroy(g);
 }
 
