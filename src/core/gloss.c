@@ -278,6 +278,7 @@ static const struct suffix {
     {"ون", SUF_ENDING, NULL, NULL, false},
     {"ين", SUF_ENDING, NULL, NULL, false},
     {"ان", SUF_ENDING, NULL, NULL, false},
+    {"ا", SUF_ENDING, NULL, NULL, false}, /* accusative alef: هجوماً, ميدانياً */
     {"ه", SUF_TAA, NULL, NULL, false},
     {"ت", SUF_VERB, NULL, NULL, false},
     {"وا", SUF_VERB, NULL, NULL, false},
