@@ -329,7 +329,10 @@
       }
     });
     window.addEventListener('beforeunload', (ev) => {
-      if (edited) ev.preventDefault();
+      if (edited) {
+        ev.preventDefault();
+        ev.returnValue = '';
+      }
     });
     loadProviders();
   });

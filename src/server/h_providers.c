@@ -21,11 +21,11 @@ enum MHD_Result tj_h_providers(const struct tj_request *req)
     const struct tj_provider_ops *const *table = tj_provider_table(&n);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:s,s:s,s:b,s:b}", "name", table[i]->name,
-                                              "description", table[i]->description, "remote",
-                                              table[i]->remote, "configured",
-                                              configured(env, table[i]->name)));
+        json_array_append_new(list,
+                              json_pack("{s:s,s:s,s:b,s:b}", "name", table[i]->name, "description",
+                                        table[i]->description, "remote", table[i]->remote,
+                                        "configured", configured(env, table[i]->name)));
     return tj_reply_json(req->conn, MHD_HTTP_OK,
-                         json_pack("{s:s,s:o}", "default",
-                                   tj_provider_ops(env->providers[0])->name, "providers", list));
+                         json_pack("{s:s,s:o}", "default", tj_provider_ops(env->providers[0])->name,
+                                   "providers", list));
 }

@@ -108,8 +108,7 @@ enum MHD_Result tj_h_static(const struct tj_request *req)
         free(path);
     }
     if (!data)
-        return tj_reply_error(req->conn, MHD_HTTP_NOT_FOUND, NULL, "not_found",
-                              "no such file");
+        return tj_reply_error(req->conn, MHD_HTTP_NOT_FOUND, NULL, "not_found", "no such file");
     struct MHD_Response *r = tj_reply_buffer(data, len, type);
     if (r) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");

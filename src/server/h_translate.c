@@ -13,8 +13,7 @@
 
 /* The provider a request names (NULL: the default); answers the error itself when there is
  * none, returning NULL with *ret set. */
-static struct tj_provider *choose(const struct tj_request *req, json_t *name,
-                                  enum MHD_Result *ret)
+static struct tj_provider *choose(const struct tj_request *req, json_t *name, enum MHD_Result *ret)
 {
     const struct tj_handler_env *env = req->env;
     if (!name || json_is_null(name))
@@ -70,8 +69,8 @@ enum MHD_Result tj_h_translate(const struct tj_request *req)
         len -= 3;
     }
     if (tj_input_check("text", data, len, &diag) != TJ_OK) {
-        ret = tj_reply_error(req->conn, MHD_HTTP_BAD_REQUEST, NULL, "bad_input", "%s",
-                             diag.message);
+        ret =
+            tj_reply_error(req->conn, MHD_HTTP_BAD_REQUEST, NULL, "bad_input", "%s", diag.message);
         goto out;
     }
 

@@ -25,7 +25,7 @@ struct tj_request {
     struct MHD_Connection *conn;
     const char *method;
     const char *path; /* percent-decoded, without the query */
-    json_t *json; /* the parsed body (borrowed) when the route takes one, else NULL */
+    json_t *json;     /* the parsed body (borrowed) when the route takes one, else NULL */
     const struct tj_handler_env *env;
 };
 

@@ -88,8 +88,7 @@ static const struct route *find_route(const char *method, const char *path, cons
 /* Compares the bearer token in constant time (for a given length of the expected token). */
 static bool token_ok(const struct tj_server *s, struct MHD_Connection *c)
 {
-    const char *h =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7) != 0)
         return false;
     h += 7;
@@ -168,15 +167,13 @@ static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, cons
     const char *allow;
     r->route = find_route(method, path, &allow);
     if (!r->route && allow)
-        return answer(r, tj_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, allow,
-                                        "method_not_allowed", "%s is not allowed here (allowed: %s)",
-                                        method, allow));
+        return answer(r, tj_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, allow, "method_not_allowed",
+                                        "%s is not allowed here (allowed: %s)", method, allow));
     if (!r->route)
-        return answer(r, tj_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "not_found",
-                                        "no such resource"));
+        return answer(r,
+                      tj_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "not_found", "no such resource"));
     if (r->route->flags & ROUTE_JSON) {
-        if (!is_json(
-                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+        if (!is_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
             return answer(r, tj_reply_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL,
                                             "unsupported_media_type",
                                             "the body must be sent as application/json"));
@@ -355,13 +352,12 @@ static enum tj_status resolve(const char *host, const char *port, struct sockadd
 }
 
 /* A listening socket on ss; the port actually bound goes back into ss. */
-static enum tj_status open_listener(const char *addr, struct sockaddr_storage *ss,
-                                    socklen_t len, int *out, struct tj_diag *diag)
+static enum tj_status open_listener(const char *addr, struct sockaddr_storage *ss, socklen_t len,
+                                    int *out, struct tj_diag *diag)
 {
     int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr,
-                           strerror(errno));
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr, strerror(errno));
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     socklen_t got = sizeof *ss;
@@ -369,8 +365,7 @@ static enum tj_status open_listener(const char *addr, struct sockaddr_storage *s
         getsockname(fd, (struct sockaddr *)ss, &got) != 0) {
         int err = errno;
         close(fd);
-        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr,
-                           strerror(err));
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot listen on %s: %s", addr, strerror(err));
     }
     *out = fd;
     return TJ_OK;
@@ -432,12 +427,12 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     if (s->log)
         flags |= MHD_USE_ERROR_LOG;
     /* The logger comes first so that it receives the messages about the other options. */
-    s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
-        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->connection_limit ? cfg->connection_limit : 64u, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->timeout ? cfg->timeout : 30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
+                         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
+                         cfg->connection_limit ? cfg->connection_limit : 64u,
+                         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout ? cfg->timeout : 30u,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         close(fd);
         tj_server_destroy(s);

@@ -17,11 +17,11 @@
 #define TJ_SERVER_LISTEN_DEFAULT "127.0.0.1:8080"
 
 struct tj_server_config {
-    const char *listen;  /* "HOST:PORT" ("[::1]:8080" for IPv6); NULL: the default; port 0:
-                            any free port (see tj_server_port) */
-    const char *token;   /* NULL or "": no token, which is allowed on loopback only */
+    const char *listen;     /* "HOST:PORT" ("[::1]:8080" for IPv6); NULL: the default; port 0:
+                               any free port (see tj_server_port) */
+    const char *token;      /* NULL or "": no token, which is allowed on loopback only */
     const char *token_hint; /* how a token is given, added to the refusal; may be NULL */
-    const char *web_dir; /* the editor's files (index.html, ...) */
+    const char *web_dir;    /* the editor's files (index.html, ...) */
     const struct tj_glossary *glossary;   /* may be NULL */
     struct tj_provider *const *providers; /* the engines requests may choose; [0] is the
                                              default; at least one */

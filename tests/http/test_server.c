@@ -154,10 +154,8 @@ static void post_json(const struct tj_server *s, const char *path, const char *b
                       struct reply *r)
 {
     perform(s,
-            &(struct call){.method = "POST",
-                           .path = path,
-                           .body = body,
-                           .content_type = "application/json"},
+            &(struct call){
+                .method = "POST", .path = path, .body = body, .content_type = "application/json"},
             r);
 }
 
@@ -309,8 +307,7 @@ static void test_translate(void **state)
         }
     }
     assert_true(putin);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "stats"), "failed")),
-                     0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "stats"), "failed")), 0);
     json_decref(v);
     free(r.body);
 
@@ -409,18 +406,17 @@ static void test_token(void **state)
     get(token_srv, "/api/providers", &r);
     assert_error(&r, 401, "unauthorized");
     perform(token_srv,
-            &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer " TOKEN},
-            &r);
+            &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer " TOKEN}, &r);
     assert_int_equal(r.status, 200);
     free(r.body);
     perform(token_srv,
-            &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer wrong"},
-            &r);
+            &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer wrong"}, &r);
     assert_error(&r, 401, "unauthorized");
     /* Same length, one byte off; a prefix; the token without the scheme. */
-    perform(token_srv,
-            &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer s3cret-tokem"},
-            &r);
+    perform(
+        token_srv,
+        &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer s3cret-tokem"},
+        &r);
     assert_error(&r, 401, "unauthorized");
     perform(token_srv,
             &(struct call){.method = "GET", .path = "/api/providers", .auth = "Bearer s3cret"}, &r);
@@ -457,13 +453,11 @@ static void test_host_check(void **state)
     (void)state;
     struct reply r;
     perform(open_srv,
-            &(struct call){.method = "GET", .path = "/api/providers", .host = "evil.example"},
-            &r);
+            &(struct call){.method = "GET", .path = "/api/providers", .host = "evil.example"}, &r);
     assert_error(&r, 403, "bad_host");
     const char *fine[] = {"localhost:8080", "127.0.0.1", "[::1]:9"};
     for (size_t i = 0; i < TJ_ARRAY_LEN(fine); i++) {
-        perform(open_srv, &(struct call){.method = "GET", .path = "/healthz", .host = fine[i]},
-                &r);
+        perform(open_srv, &(struct call){.method = "GET", .path = "/healthz", .host = fine[i]}, &r);
         assert_int_equal(r.status, 200);
         free(r.body);
     }
@@ -486,9 +480,9 @@ static void test_static(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.content_type, "text/css"));
     free(r.body);
-    const char *bad[] = {"/../meson.build",  "/%2e%2e/meson.build", "/web/../../README.md",
-                         "/..%2fmeson.build", "/.hidden.txt",       "/index.html/",
-                         "//etc/passwd",      "/nothing.html",      "/meson.build"};
+    const char *bad[] = {"/../meson.build",   "/%2e%2e/meson.build", "/web/../../README.md",
+                         "/..%2fmeson.build", "/.hidden.txt",        "/index.html/",
+                         "//etc/passwd",      "/nothing.html",       "/meson.build"};
     for (size_t i = 0; i < TJ_ARRAY_LEN(bad); i++) {
         get(open_srv, bad[i], &r);
         if (r.status != 404)
@@ -510,8 +504,8 @@ static void test_listen_rules(void **state)
     assert_null(s);
     cfg.token = "";
     assert_int_equal(tj_server_create(&cfg, &s, &diag), TJ_ERR_CONFIG);
-    const char *malformed[] = {"8080", "localhost", ":8080", "::1:8080", "[::1]8080",
-                               "127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:80x"};
+    const char *malformed[] = {"8080",      "localhost",       ":8080",      "::1:8080",
+                               "[::1]8080", "127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:80x"};
     for (size_t i = 0; i < TJ_ARRAY_LEN(malformed); i++) {
         cfg.listen = malformed[i];
         if (tj_server_create(&cfg, &s, &diag) != TJ_ERR_USAGE)
