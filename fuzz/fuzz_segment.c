@@ -1,6 +1,7 @@
 /* Fuzz target: the segmenter on arbitrary valid UTF-8. Invariants: spans are in order and do
- * not overlap, the bytes between them are whitespace only (so spans and separators give back
- * the line byte for byte and no text is dropped), and no span is longer than the limit. */
+ * not overlap, the bytes between them are whitespace or invisible marks only (so spans and
+ * separators give back the line byte for byte and no visible text is dropped), and no span is
+ * longer than the limit. */
 #include "input.h"
 #include "segment.h"
 
@@ -22,9 +23,17 @@ static void check_gap(const char *s, size_t from, size_t to)
             i++;
             continue;
         }
-        if (c == 0xE2 && i + 2 < to + 1 && (unsigned char)s[i + 1] == 0x80 &&
-            (unsigned char)s[i + 2] <= 0x88) { /* U+2000..U+2008 */
-            i += 3;
+        if (c == 0xE2 && i + 2 < to && (unsigned char)s[i + 1] == 0x80) {
+            unsigned char d = (unsigned char)s[i + 2];
+            /* U+2000..U+200F spaces, zero-width and bidi marks; U+202A..U+202E embeddings */
+            if (d <= 0x8F || (d >= 0xAA && d <= 0xAE)) {
+                i += 3;
+                continue;
+            }
+        }
+        if (c == 0xE2 && i + 2 < to && (unsigned char)s[i + 1] == 0x81 &&
+            (unsigned char)s[i + 2] >= 0xA0 && (unsigned char)s[i + 2] <= 0xA9) {
+            i += 3; /* U+2060..U+2069: word joiner, isolates */
             continue;
         }
         size_t k;

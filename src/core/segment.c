@@ -158,7 +158,11 @@ static size_t push_span(struct tj_span **out, size_t n, size_t *alloc, const cha
             break;
         end = k;
     }
-    if (start == end)
+    /* Nothing visible (a lone bidi mark between two spaces): a separator, not a segment. */
+    bool visible = false;
+    for (size_t k = start; k < end && !visible;)
+        visible = !is_invisible(tj_utf8_next(s, end, &k));
+    if (!visible)
         return n;
     if (n == *alloc) {
         *alloc = *alloc ? *alloc * 2 : 8;
