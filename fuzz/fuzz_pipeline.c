@@ -1,6 +1,6 @@
 /* Fuzz target: outside text through validation, normalization, segmentation and pinning.
- * Invariants: no crash, every segment is a non-empty trimmed substring of its line, and no
- * segment exceeds the length limit. */
+ * Invariants: no crash, every segment is non-empty, lies within the input and is no longer there
+ * than the length limit, and its pins lie within it. */
 #include "glossary.h"
 #include "input.h"
 #include "pipeline.h"
@@ -30,7 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t b = 0; b < doc.nblocks; b++)
         for (size_t i = 0; i < doc.blocks[b].nsegs; i++) {
             const struct tj_segment *s = &doc.blocks[b].segs[i];
-            if (s->source_len == 0 || s->source_len > opt.max_bytes)
+            /* The limit holds for the text as written; NFKC of a presentation-form ligature
+             * may lengthen the display form. */
+            if (s->source_len == 0 || s->input_len > opt.max_bytes ||
+                s->offset + s->input_len > size)
                 abort();
             for (size_t p = 0; p < s->npins; p++)
                 if (s->pins[p].start >= s->pins[p].end || s->pins[p].end > s->source_len)
