@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "input.h"
+#include "provider.h"
 #include "segment.h"
 #include "srx.h"
 
@@ -100,6 +101,60 @@ void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl)
     free(gl->files);
     gl->files = NULL;
     gl->n = 0;
+}
+
+void tj_cli_engine_init(struct tj_cli_engine *e)
+{
+    memset(e, 0, sizeof *e);
+    e->provider = getenv("TARJIM_PROVIDER");
+    if (!e->provider || !*e->provider)
+        e->provider = "offline";
+}
+
+void tj_cli_engine_finish(struct tj_cli_engine *e)
+{
+    tj_cli_glossaries_finish(&e->glossaries);
+}
+
+bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
+{
+    switch (c) {
+    case 'p':
+        e->provider = arg;
+        return true;
+    case 'u':
+        e->url = arg;
+        return true;
+    case 'k':
+        e->api_key = arg;
+        return true;
+    case 'g':
+        tj_cli_glossaries_add(&e->glossaries, arg);
+        return true;
+    case 'G':
+        e->glossaries.no_default = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
+                          const struct tj_provider_ops **ops, struct tj_provider_config *cfg)
+{
+    *ops = tj_provider_find(e->provider);
+    if (!*ops)
+        return tj_cli_usage(cmd, "unknown provider '%s' (see 'tarjim providers')", e->provider);
+    if (!e->api_key && (*ops)->key_env)
+        e->api_key = getenv((*ops)->key_env);
+    *cfg = (struct tj_provider_config){
+        .url = e->url,
+        .api_key = e->api_key,
+        .source_lang = "ar",
+        .target_lang = "en",
+        .freedict_dir = tj_cli_freedict_dir(),
+    };
+    return 0;
 }
 
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out)

@@ -44,6 +44,33 @@ struct tj_cli_glossaries {
 };
 void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file);
 void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl);
+/* The engine options shared by translate and serve: -p -u -k -g --no-default-glossary. */
+struct tj_cli_engine {
+    const char *provider; /* default: $TARJIM_PROVIDER, else offline */
+    const char *url;
+    const char *api_key;
+    struct tj_cli_glossaries glossaries;
+};
+
+/* getopt_long entries of the engine options, for a command's option table. */
+#define TJ_CLI_ENGINE_OPTIONS                                                                      \
+    {"provider", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},             \
+        {"api-key", required_argument, NULL, 'k'}, {"glossary", required_argument, NULL, 'g'},     \
+    {                                                                                              \
+        "no-default-glossary", no_argument, NULL, 'G'                                              \
+    }
+
+void tj_cli_engine_init(struct tj_cli_engine *e);
+void tj_cli_engine_finish(struct tj_cli_engine *e);
+/* Takes an engine option (getopt's c and optarg); false when c is not one. */
+bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg);
+/* Finds the provider (a usage error, 64, when unknown) and fills cfg, taking the key from the
+ * provider's environment variable when none was given. Returns 0 or an exit status. */
+struct tj_provider_ops;
+struct tj_provider_config;
+int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
+                          const struct tj_provider_ops **ops, struct tj_provider_config *cfg);
+
 /* Loads the bundled glossary (unless no_default) then the files in order. On error prints the
  * message and returns the exit status (78 malformed, 66 missing); 0 on success. */
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out);

@@ -14,20 +14,13 @@
 struct options {
     const char *listen;
     const char *token;
-    const char *provider;
-    const char *url;
-    const char *api_key;
-    struct tj_cli_glossaries glossaries;
+    struct tj_cli_engine engine;
 };
 
 static const struct option long_opts[] = {
     {"listen", required_argument, NULL, 'l'},
     {"token", required_argument, NULL, 't'},
-    {"provider", required_argument, NULL, 'p'},
-    {"url", required_argument, NULL, 'u'},
-    {"api-key", required_argument, NULL, 'k'},
-    {"glossary", required_argument, NULL, 'g'},
-    {"no-default-glossary", no_argument, NULL, 'G'},
+    TJ_CLI_ENGINE_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {0},
 };
@@ -89,35 +82,20 @@ static void wait_for_signal(const sigset_t *set)
 static int run(int argc, char **argv)
 {
     struct options o = {.listen = TJ_SERVER_LISTEN_DEFAULT};
-    o.provider = getenv("TARJIM_PROVIDER");
-    if (!o.provider || !*o.provider)
-        o.provider = "offline";
+    tj_cli_engine_init(&o.engine);
     o.token = getenv("TARJIM_TOKEN");
     int status = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":l:t:p:u:k:g:h", long_opts, NULL)) != -1) {
+        if (tj_cli_engine_option(&o.engine, c, optarg))
+            continue;
         switch (c) {
         case 'l':
             o.listen = optarg;
             break;
         case 't':
             o.token = optarg;
-            break;
-        case 'p':
-            o.provider = optarg;
-            break;
-        case 'u':
-            o.url = optarg;
-            break;
-        case 'k':
-            o.api_key = optarg;
-            break;
-        case 'g':
-            tj_cli_glossaries_add(&o.glossaries, optarg);
-            break;
-        case 'G':
-            o.glossaries.no_default = true;
             break;
         case 'h':
             fputs(tj_cmd_serve.usage, stdout);
@@ -134,26 +112,16 @@ static int run(int argc, char **argv)
         status = tj_cli_usage(&tj_cmd_serve, "takes no file arguments");
         goto out;
     }
-    const struct tj_provider_ops *ops = tj_provider_find(o.provider);
-    if (!ops) {
-        status = tj_cli_usage(&tj_cmd_serve, "unknown provider '%s' (see 'tarjim providers')",
-                              o.provider);
-        goto out;
-    }
-    if (!o.api_key && ops->key_env)
-        o.api_key = getenv(ops->key_env);
-
-    struct tj_glossary *g = NULL;
-    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    const struct tj_provider_ops *ops;
+    struct tj_provider_config cfg;
+    status = tj_cli_engine_resolve(&o.engine, &tj_cmd_serve, &ops, &cfg);
     if (status)
         goto out;
-    struct tj_provider_config cfg = {
-        .url = o.url,
-        .api_key = o.api_key,
-        .source_lang = "ar",
-        .target_lang = "en",
-        .freedict_dir = tj_cli_freedict_dir(),
-    };
+
+    struct tj_glossary *g = NULL;
+    status = tj_cli_load_glossaries(&o.engine.glossaries, &g);
+    if (status)
+        goto out;
     struct tj_provider **providers = NULL;
     size_t nproviders = create_providers(ops, &cfg, &providers, &status);
     if (!nproviders) {
@@ -201,7 +169,7 @@ static int run(int argc, char **argv)
     free(providers);
     tj_glossary_destroy(g);
 out:
-    tj_cli_glossaries_finish(&o.glossaries);
+    tj_cli_engine_finish(&o.engine);
     return status;
 }
 

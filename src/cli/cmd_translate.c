@@ -28,10 +28,7 @@ static const char *const later_formats[] = {"html", "xliff", "tmx"};
 struct options {
     const char *srx;
     struct tj_segment_options seg;
-    const char *provider;
-    const char *url;
-    const char *api_key;
-    struct tj_cli_glossaries glossaries;
+    struct tj_cli_engine engine;
     enum format format;
     const char *out_dir;
     long jobs;
@@ -97,11 +94,7 @@ static int translate_one(const struct options *o, struct tj_provider *p,
 }
 
 static const struct option long_opts[] = {
-    {"provider", required_argument, NULL, 'p'},
-    {"url", required_argument, NULL, 'u'},
-    {"api-key", required_argument, NULL, 'k'},
-    {"glossary", required_argument, NULL, 'g'},
-    {"no-default-glossary", no_argument, NULL, 'G'},
+    TJ_CLI_ENGINE_OPTIONS,
     {"format", required_argument, NULL, 'f'},
     {"out-dir", required_argument, NULL, 'o'},
     {"jobs", required_argument, NULL, 'j'},
@@ -116,29 +109,14 @@ static const struct option long_opts[] = {
 static int run(int argc, char **argv)
 {
     struct options o = {.jobs = 4, .timeout = 30};
-    o.provider = getenv("TARJIM_PROVIDER");
-    if (!o.provider || !*o.provider)
-        o.provider = "offline";
+    tj_cli_engine_init(&o.engine);
     int status = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":p:u:k:g:f:o:j:qh", long_opts, NULL)) != -1) {
+        if (tj_cli_engine_option(&o.engine, c, optarg))
+            continue;
         switch (c) {
-        case 'p':
-            o.provider = optarg;
-            break;
-        case 'u':
-            o.url = optarg;
-            break;
-        case 'k':
-            o.api_key = optarg;
-            break;
-        case 'g':
-            tj_cli_glossaries_add(&o.glossaries, optarg);
-            break;
-        case 'G':
-            o.glossaries.no_default = true;
-            break;
         case 'f': {
             size_t i;
             for (i = 0; i < TJ_ARRAY_LEN(formats); i++)
@@ -197,14 +175,11 @@ static int run(int argc, char **argv)
             goto out;
         }
     }
-    const struct tj_provider_ops *ops = tj_provider_find(o.provider);
-    if (!ops) {
-        status = tj_cli_usage(&tj_cmd_translate, "unknown provider '%s' (see 'tarjim providers')",
-                              o.provider);
+    const struct tj_provider_ops *ops;
+    struct tj_provider_config cfg;
+    status = tj_cli_engine_resolve(&o.engine, &tj_cmd_translate, &ops, &cfg);
+    if (status)
         goto out;
-    }
-    if (!o.api_key && ops->key_env)
-        o.api_key = getenv(ops->key_env);
     if (o.out_dir) {
         struct stat st;
         if (stat(o.out_dir, &st) != 0 && mkdir(o.out_dir, 0777) != 0) {
@@ -220,18 +195,11 @@ static int run(int argc, char **argv)
         goto out;
     o.seg.rules = rules;
     struct tj_glossary *g = NULL;
-    status = tj_cli_load_glossaries(&o.glossaries, &g);
+    status = tj_cli_load_glossaries(&o.engine.glossaries, &g);
     if (status) {
         tj_segmenter_destroy(rules);
         goto out;
     }
-    struct tj_provider_config cfg = {
-        .url = o.url,
-        .api_key = o.api_key,
-        .source_lang = "ar",
-        .target_lang = "en",
-        .freedict_dir = tj_cli_freedict_dir(),
-    };
     struct tj_provider *p = NULL;
     struct tj_diag diag;
     enum tj_status rc = tj_provider_create(ops, &cfg, &p, &diag);
@@ -278,7 +246,7 @@ static int run(int argc, char **argv)
     tj_glossary_destroy(g);
     tj_segmenter_destroy(rules);
 out:
-    tj_cli_glossaries_finish(&o.glossaries);
+    tj_cli_engine_finish(&o.engine);
     return status;
 }
 
