@@ -6,6 +6,7 @@
  * bench prints MB/s for each and the ratio.
  *
  * Usage: bench_pin GLOSSARY.tsv ARTICLE [COPIES] */
+#include "articles.h"
 #include "glossary.h"
 #include "input.h"
 #include "normalize.h"
@@ -15,13 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool boundary(const char *s, size_t len, size_t at)
 {
@@ -77,7 +71,7 @@ int main(int argc, char **argv)
         memcpy(text + i * alen, art, alen);
     text[len] = '\0';
 
-    double t0 = now();
+    double t0 = bench_now();
     size_t pins = 0, pos = 0;
     while (pos < len) { /* line by line, as segments reach the pin finder */
         const char *nl = memchr(text + pos, '\n', len - pos);
@@ -87,10 +81,10 @@ int main(int argc, char **argv)
         free(p);
         pos = end + 1;
     }
-    double t1 = now();
+    double t1 = bench_now();
     char *mf = tj_mform_string(text, len);
     size_t hits = naive(g, mf, strlen(mf));
-    double t2 = now();
+    double t2 = bench_now();
 
     double mb = (double)len / 1e6;
     printf("text: %.1f MB, glossary: %zu terms\n", mb, tj_glossary_terms(g));

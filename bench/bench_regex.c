@@ -26,6 +26,7 @@
  *
  * Usage: bench_regex [-m MB] [SRX [FILE]] */
 #include "config.h"
+#include "articles.h"
 #include "input.h"
 #include "rxinfo.h"
 #include "srx.h"
@@ -80,13 +81,6 @@ struct tally {
     size_t after_calls;
     size_t before_calls;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- rules ------------------------------------------------------------------------------- */
 
@@ -203,63 +197,6 @@ static void load_rules(const struct tj_srx *srx, const char *lang, struct rules 
 
 /* ---- text and candidates ------------------------------------------------------------------- */
 
-/* Appends path's contents and a blank line to *text. Returns false when it cannot be read. */
-static bool append_file(const char *path, char **text, size_t *len)
-{
-    char *data;
-    size_t n;
-    struct tj_diag d;
-    if (tj_input_read(path, &data, &n, &d) != TJ_OK)
-        return false;
-    *text = tj_xrealloc(*text, *len + n + 3);
-    memcpy(*text + *len, data, n);
-    *len += n;
-    if (n > 0 && data[n - 1] != '\n')
-        (*text)[(*len)++] = '\n';
-    (*text)[(*len)++] = '\n';
-    free(data);
-    return true;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The examples/ .ar.txt articles in name order, then the shared design article when present:
- * the text bench_segment generates. Returns how many files were read. */
-static size_t load_articles(const char *src, char **text, size_t *len, bool *shared_used)
-{
-    char *dir = tj_xasprintf("%s/examples", src);
-    char **names = NULL;
-    size_t nnames = 0, count = 0;
-    DIR *dh = opendir(dir);
-    for (struct dirent *e; dh && (e = readdir(dh));) {
-        size_t n = strlen(e->d_name);
-        if (n > 7 && strcmp(e->d_name + n - 7, ".ar.txt") == 0) {
-            names = tj_xreallocarray(names, nnames + 1, sizeof *names);
-            names[nnames++] = tj_xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    if (dh)
-        closedir(dh);
-    if (nnames)
-        qsort(names, nnames, sizeof *names, compare_names);
-    for (size_t i = 0; i < nnames; i++) {
-        count += append_file(names[i], text, len);
-        free(names[i]);
-    }
-    free(names);
-    free(dir);
-    const char *shared = getenv("TARJIM_SHARED");
-    char *brics = shared ? tj_xasprintf("%s/examples/putin-brics.ar.txt", shared)
-                         : tj_xasprintf("%s/../shared/examples/putin-brics.ar.txt", src);
-    *shared_used = append_file(brics, text, len);
-    count += *shared_used;
-    free(brics);
-    return count;
-}
-
 static bool is_stop(uint32_t cp)
 {
     return cp == '.' || cp == '!' || cp == '?' || cp == 0x061F || cp == 0x06D4 || cp == 0x2026 ||
@@ -321,7 +258,7 @@ static UChar *to_utf16(const char *text, size_t len, size_t ncand, const size_t 
                        size_t nslots, const struct positions *p8, struct positions *p16,
                        int32_t *ulen, double *text_seconds)
 {
-    double t0 = now();
+    double t0 = bench_now();
     UErrorCode err = U_ZERO_ERROR;
     UChar *u = tj_xmalloc((len + 1) * sizeof *u);
     u_strFromUTF8(u, (int32_t)len + 1, ulen, text, (int32_t)len, &err);
@@ -329,7 +266,7 @@ static UChar *to_utf16(const char *text, size_t len, size_t ncand, const size_t 
         fprintf(stderr, "bench_regex: u_strFromUTF8: %s\n", u_errorName(err));
         exit(70);
     }
-    *text_seconds = now() - t0;
+    *text_seconds = bench_now() - t0;
     /* One cursor, forward only: a line's candidates in order, then its end (which precedes
      * the next line's candidates); the window starts are counted back from each candidate. */
     size_t order[MAX_SLOTS]; /* slots by window, largest first */
@@ -372,7 +309,7 @@ static double run_pcre2(const char *text, size_t ncand, const struct rules *rs,
                         const struct positions *pos, uint8_t *decided, struct tally *t)
 {
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    double t0 = now();
+    double t0 = bench_now();
     memset(t, 0, sizeof *t);
     for (size_t k = 0; k < ncand; k++) {
         PCRE2_SPTR s = (PCRE2_SPTR)text + pos->line[k];
@@ -397,7 +334,7 @@ static double run_pcre2(const char *text, size_t ncand, const struct rules *rs,
         decided[k] = d;
         t->breaks += d && rs->r[d - 1].brk;
     }
-    double t1 = now();
+    double t1 = bench_now();
     pcre2_match_data_free(md);
     return t1 - t0;
 }
@@ -420,7 +357,7 @@ static double run_icu(size_t ncand, const struct rules *rs, const struct positio
                       uint8_t *decided, struct tally *t)
 {
     UErrorCode err = U_ZERO_ERROR;
-    double t0 = now();
+    double t0 = bench_now();
     memset(t, 0, sizeof *t);
     for (size_t k = 0; k < ncand; k++) {
         int64_t p = pos->p[k], end = pos->end[k];
@@ -445,7 +382,7 @@ static double run_icu(size_t ncand, const struct rules *rs, const struct positio
         decided[k] = d;
         t->breaks += d && rs->r[d - 1].brk;
     }
-    double t1 = now();
+    double t1 = bench_now();
     if (U_FAILURE(err)) {
         fprintf(stderr, "bench_regex: ICU matching: %s\n", u_errorName(err));
         exit(70);
@@ -647,7 +584,7 @@ int main(int argc, char **argv)
         char *one = NULL;
         size_t one_len = 0;
         bool shared = false;
-        size_t articles = load_articles(src, &one, &one_len, &shared);
+        size_t articles = bench_load_articles(src, &one, &one_len, &shared);
         if (one_len == 0) {
             fprintf(stderr, "bench_regex: no .ar.txt file in %s/examples; give a FILE\n", src);
             return 66;
@@ -721,9 +658,9 @@ int main(int argc, char **argv)
     double best_convert = 1e300, best_text = 0;
     for (int i = 0; i < RUNS; i++) {
         free(u);
-        double t0 = now(), text_seconds;
+        double t0 = bench_now(), text_seconds;
         u = to_utf16(text, len, ncand, rs.windows, rs.nslots, &p8, &p16, &ulen, &text_seconds);
-        double t = now() - t0;
+        double t = bench_now() - t0;
         if (t < best_convert) {
             best_convert = t;
             best_text = text_seconds;

@@ -10,6 +10,7 @@
  * Usage: bench_segment [-t TARJIM] [-m MB] [FILE] */
 #include "config.h"
 #include "document.h"
+#include "articles.h"
 #include "input.h"
 #include "segment.h"
 
@@ -43,13 +44,6 @@ struct sink {
     size_t cap;
     size_t sentences;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool is_space_byte(unsigned char c)
 {
@@ -93,7 +87,7 @@ static void advance_to(const char *s, size_t len, size_t *u8, size_t *u16, size_
  * taken and the conversion's share in *convert. */
 static double run_icu_utf16(const char *text, size_t len, struct sink *k, double *convert)
 {
-    double t0 = now();
+    double t0 = bench_now();
     UErrorCode err = U_ZERO_ERROR;
     if (len >= INT32_MAX) {
         fprintf(stderr, "bench_segment: text too large for ICU\n");
@@ -102,7 +96,7 @@ static double run_icu_utf16(const char *text, size_t len, struct sink *k, double
     UChar *u = tj_xmalloc((len + 1) * sizeof *u);
     int32_t ulen = 0;
     u_strFromUTF8(u, (int32_t)len + 1, &ulen, text, (int32_t)len, &err);
-    double t1 = now();
+    double t1 = bench_now();
     UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "ar", u, ulen, &err);
     if (U_FAILURE(err)) {
         fprintf(stderr, "bench_segment: ICU: %s\n", u_errorName(err));
@@ -116,7 +110,7 @@ static double run_icu_utf16(const char *text, size_t len, struct sink *k, double
     }
     ubrk_close(bi);
     free(u);
-    double t2 = now();
+    double t2 = bench_now();
     *convert = t1 - t0;
     return t2 - t0;
 }
@@ -124,7 +118,7 @@ static double run_icu_utf16(const char *text, size_t len, struct sink *k, double
 /* ICU over a UTF-8 UText: no conversion; boundaries are UTF-8 offsets. */
 static double run_icu_utext(const char *text, size_t len, struct sink *k)
 {
-    double t0 = now();
+    double t0 = bench_now();
     UErrorCode err = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, text, (int64_t)len, &err);
     UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "ar", NULL, 0, &err);
@@ -140,13 +134,13 @@ static double run_icu_utext(const char *text, size_t len, struct sink *k)
     }
     ubrk_close(bi);
     utext_close(ut);
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 /* tarjim's document API: blocks and segments (copied into the document), then written out. */
 static double run_tarjim_document(const char *text, size_t len, struct sink *k)
 {
-    double t0 = now();
+    double t0 = bench_now();
     struct tj_document doc;
     tj_document_init(&doc);
     tj_segment_document(text, len, NULL, &doc);
@@ -154,13 +148,13 @@ static double run_tarjim_document(const char *text, size_t len, struct sink *k)
         for (size_t s = 0; s < doc.blocks[b].nsegs; s++)
             sink_put(k, doc.blocks[b].segs[s].source, doc.blocks[b].segs[s].source_len);
     tj_document_finish(&doc);
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 /* tarjim's line API: spans of each line, written out from the text itself. */
 static double run_tarjim_lines(const char *text, size_t len, struct sink *k)
 {
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
@@ -171,7 +165,7 @@ static double run_tarjim_lines(const char *text, size_t len, struct sink *k)
         free(spans);
         pos = end + 1;
     }
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 struct result {
@@ -212,66 +206,6 @@ static struct result measure(enum contender c, const char *text, size_t len, str
         r.bytes_out = k->len;
     }
     return r;
-}
-
-/* Appends path's contents and a blank line to *text. Returns false when it cannot be read. */
-static bool append_file(const char *path, char **text, size_t *len)
-{
-    char *data;
-    size_t n;
-    struct tj_diag d;
-    if (tj_input_read(path, &data, &n, &d) != TJ_OK)
-        return false;
-    *text = tj_xrealloc(*text, *len + n + 3);
-    memcpy(*text + *len, data, n);
-    *len += n;
-    if (n > 0 && data[n - 1] != '\n')
-        (*text)[(*len)++] = '\n';
-    (*text)[(*len)++] = '\n';
-    free(data);
-    return true;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The articles to repeat: the .ar.txt files of examples/ in name order, then the shared design
- * article when it is there. Returns how many were read. */
-static size_t load_articles(char **text, size_t *len, const char **shared_used)
-{
-    const char *src = getenv("TARJIM_SOURCE") ? getenv("TARJIM_SOURCE") : TJ_SOURCE_DIR;
-    char *dir = tj_xasprintf("%s/examples", src);
-    size_t count = 0;
-    DIR *dh = opendir(dir);
-    char **names = NULL;
-    size_t nnames = 0;
-    for (struct dirent *e; dh && (e = readdir(dh));) {
-        size_t n = strlen(e->d_name);
-        if (n > 7 && strcmp(e->d_name + n - 7, ".ar.txt") == 0) {
-            names = tj_xreallocarray(names, nnames + 1, sizeof *names);
-            names[nnames++] = tj_xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    if (dh)
-        closedir(dh);
-    qsort(names, nnames, sizeof *names, compare_names);
-    for (size_t i = 0; i < nnames; i++) {
-        count += append_file(names[i], text, len);
-        free(names[i]);
-    }
-    free(names);
-    free(dir);
-    const char *shared = getenv("TARJIM_SHARED");
-    char *brics = shared ? tj_xasprintf("%s/examples/putin-brics.ar.txt", shared)
-                         : tj_xasprintf("%s/../shared/examples/putin-brics.ar.txt", src);
-    if (append_file(brics, text, len)) {
-        count++;
-        *shared_used = "yes";
-    }
-    free(brics);
-    return count;
 }
 
 /* Writes data[0..len) to a new temporary file and returns its name (owned by the caller). */
@@ -326,7 +260,7 @@ static struct child_run run_segment(const char *tarjim, const char *file)
     int fds[2];
     if (pipe(fds) != 0)
         return r;
-    double t0 = now();
+    double t0 = bench_now();
     pid_t mid = fork();
     if (mid == 0) {
         close(fds[0]);
@@ -353,7 +287,7 @@ static struct child_run run_segment(const char *tarjim, const char *file)
     close(fds[0]);
     if (mid > 0)
         waitpid(mid, NULL, 0);
-    r.seconds = now() - t0;
+    r.seconds = bench_now() - t0;
     if (n == (ssize_t)sizeof got) {
         r.maxrss_kb = got[0];
         r.status = (int)got[1];
@@ -460,8 +394,9 @@ int main(int argc, char **argv)
     } else {
         char *one = NULL;
         size_t one_len = 0;
-        const char *shared_used = "no";
-        size_t articles = load_articles(&one, &one_len, &shared_used);
+        bool shared_used = false;
+        const char *src = getenv("TARJIM_SOURCE") ? getenv("TARJIM_SOURCE") : TJ_SOURCE_DIR;
+        size_t articles = bench_load_articles(src, &one, &one_len, &shared_used);
         if (one_len == 0) {
             fprintf(stderr, "bench_segment: no .ar.txt file in examples/; give a FILE\n");
             return 66;
@@ -477,7 +412,7 @@ int main(int argc, char **argv)
         big_is_temp = true;
         printf("text: %zu articles (shared design article: %s), %zu bytes repeated %zu times = "
                "%.2f MB in %s\n",
-               articles, shared_used, one_len, copies, (double)len / 1e6, big_path);
+               articles, shared_used ? "yes" : "no", one_len, copies, (double)len / 1e6, big_path);
     }
 
     /* The memory check runs first, while this process is small: a child starts with the pages it
