@@ -10,8 +10,10 @@
 
 #include "buf.h"
 #include "normalize.h"
+#include "strmap.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,25 +322,25 @@ bool tj_gloss_is_arabic(const char *word, size_t len)
 }
 
 /* True when the matching form of the display string a equals m[0..n). */
-static bool mform_equals(const char *a, const char *m, size_t n)
+/* The table keyed by matching form, built once: lookups are one hash probe. */
+static struct tj_strmap *function_index;
+static pthread_once_t function_once = PTHREAD_ONCE_INIT;
+
+static void build_function_index(void)
 {
-    size_t alen = strlen(a), i = 0, o = 0;
-    while (i < alen) {
-        char enc[4];
-        size_t k = tj_mform_char(tj_utf8_next(a, alen, &i), enc);
-        if (o + k > n || memcmp(m + o, enc, k) != 0)
-            return false;
-        o += k;
+    function_index = tj_strmap_create();
+    /* Earlier rows win over later rows with the same matching form. */
+    for (size_t i = TJ_ARRAY_LEN(function_words); i-- > 0;) {
+        char *key = tj_mform_string(function_words[i].arabic, strlen(function_words[i].arabic));
+        tj_strmap_put(function_index, key, strlen(key), (void *)&function_words[i]);
+        free(key);
     }
-    return o == n;
 }
 
 static const struct function_word *find_function_word(const char *m, size_t n)
 {
-    for (size_t i = 0; i < TJ_ARRAY_LEN(function_words); i++)
-        if (mform_equals(function_words[i].arabic, m, n))
-            return &function_words[i];
-    return NULL;
+    pthread_once(&function_once, build_function_index);
+    return tj_strmap_get(function_index, m, n);
 }
 
 static bool has_prefix(const char *s, size_t n, const char *p)
