@@ -13,9 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_gap(const char *s, size_t from, size_t to)
 {
-    /* Whitespace as the segmenter trims it: ASCII blanks and the Unicode spaces. */
-    static const char *const spaces[] = {"\xC2\xA0", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xAF",
-                                         "\xE3\x80\x80"};
+    /* Whitespace as the segmenter trims it (ASCII blanks, Unicode spaces) and the invisible
+     * marks it leaves between segments (bidi controls, zero-width characters, BOM). */
+    static const char *const spaces[] = {"\xC2\xA0",     "\xE2\x80\x89", "\xE2\x80\x8A",
+                                         "\xE2\x80\xAF", "\xE3\x80\x80", "\xD8\x9C",
+                                         "\xEF\xBB\xBF"};
     size_t i = from;
     while (i < to) {
         unsigned char c = (unsigned char)s[i];

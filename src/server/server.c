@@ -328,6 +328,9 @@ static enum tj_status resolve(const char *host, const char *port, struct sockadd
         .ai_flags = AI_NUMERICSERV | AI_PASSIVE,
     };
     struct addrinfo *res, *pick = NULL;
+    /* "localhost" is loopback by definition (RFC 6761), whatever /etc/hosts says or lacks. */
+    if (strcasecmp(host, "localhost") == 0)
+        host = "127.0.0.1";
     int e = getaddrinfo(host, port, &hints, &res);
     if (e)
         return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot resolve listen host '%s': %s", host,
