@@ -73,6 +73,9 @@ size_t tj_glossary_split(const char *s, size_t len, struct tj_word **out)
             size_t k = i;
             wc = word_char(tj_utf8_next(s, len, &k));
         }
+        /* A '+' closing a word belongs to it: أوبك+ (OPEC+) is not أوبك (OPEC). */
+        if (cp == '+' && in_word)
+            wc = true;
         if (!wc) {
             in_word = false;
             continue;

@@ -74,6 +74,10 @@ struct out {
     struct tj_buf buf;
     bool glue;       /* the next token attaches without a space (after an opener) */
     bool quote_open; /* inside an ASCII double quotation */
+    /* A definite noun was the last thing written ("the summit"): adjectives that follow it in
+     * Arabic go before it in English, right after its "the", which ends at noun_at. */
+    bool noun_open;
+    size_t noun_at;
 };
 
 static void emit_word(struct out *o, const char *s, size_t len)
@@ -82,12 +86,14 @@ static void emit_word(struct out *o, const char *s, size_t len)
         tj_buf_putc(&o->buf, ' ');
     tj_buf_append(&o->buf, s, len);
     o->glue = false;
+    o->noun_open = false;
 }
 
 static void emit_closer(struct out *o, const char *s)
 {
     tj_buf_puts(&o->buf, s);
     o->glue = false;
+    o->noun_open = false;
 }
 
 static void emit_opener(struct out *o, const char *s)
@@ -96,6 +102,76 @@ static void emit_opener(struct out *o, const char *s)
         tj_buf_putc(&o->buf, ' ');
     tj_buf_puts(&o->buf, s);
     o->glue = true;
+    o->noun_open = false;
+}
+
+/* How an Arabic word can take part in a noun phrase. */
+enum np_role {
+    NP_OTHER,
+    NP_NOUN,      /* definite: ال, maybe behind و ف ب ك ل (بالقمة, للرئيس) */
+    NP_ADJECTIVE, /* definite relative adjective without clitics: الروسي، الافتراضية */
+};
+
+static bool ends_with(const char *m, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(m + n - k, suffix, k) == 0;
+}
+
+static enum np_role np_role(const char *w, size_t len)
+{
+    char *m = tj_mform_string(w, len);
+    size_t n = strlen(m);
+    enum np_role role = NP_OTHER;
+    static const char *const clitics[] = {"و", "ف", "ب", "ك"};
+    if (n >= 8 && strncmp(m, "ال", 4) == 0) {
+        const char *stem = m + 4;
+        size_t sn = n - 4;
+        /* The relative adjective (nisba): -ي, -ية, and their plurals. */
+        bool nisba = ends_with(stem, sn, "ي") || ends_with(stem, sn, "يه") ||
+                     ends_with(stem, sn, "يين") || ends_with(stem, sn, "يون") ||
+                     ends_with(stem, sn, "يات");
+        role = nisba && tj_utf8_count(stem, sn) >= 4 ? NP_ADJECTIVE : NP_NOUN;
+    } else if (n >= 8 && strncmp(m, "لل", 4) == 0) {
+        role = NP_NOUN;
+    } else {
+        for (size_t i = 0; i < TJ_ARRAY_LEN(clitics); i++)
+            if (n >= 10 && strncmp(m, clitics[i], 2) == 0 && strncmp(m + 2, "ال", 4) == 0)
+                role = NP_NOUN;
+    }
+    free(m);
+    return role;
+}
+
+/* Writes the English of one Arabic word or pinned term, putting adjectives before the definite
+ * noun they follow: الرئيس الروسي → "the Russian president", القمة الافتراضية الاستثنائية →
+ * "the extraordinary virtual summit". */
+static void emit_phrase_word(struct out *o, const char *arabic, size_t alen, const char *en)
+{
+    enum np_role role = np_role(arabic, alen);
+    if (role == NP_ADJECTIVE && o->noun_open) {
+        if (strncmp(en, "the ", 4) == 0)
+            en += 4;
+        size_t n = strlen(en);
+        /* Insert "ADJ " after the noun's "the". */
+        tj_buf_append(&o->buf, en, n + 1); /* grows the buffer by n + 1 bytes */
+        memmove(o->buf.data + o->noun_at + n + 1, o->buf.data + o->noun_at,
+                o->buf.len - (n + 1) - o->noun_at);
+        memcpy(o->buf.data + o->noun_at, en, n);
+        o->buf.data[o->noun_at + n] = ' ';
+        o->buf.data[o->buf.len] = '\0';
+        return;
+    }
+    size_t at = o->buf.len;
+    emit_word(o, en, strlen(en));
+    if (role == NP_OTHER)
+        return;
+    /* A definite noun whose English has its article: "the summit", "in the summit". */
+    const char *the = strstr(o->buf.data + at, "the ");
+    if (the && (the == o->buf.data + at || the[-1] == ' ')) {
+        o->noun_open = true;
+        o->noun_at = (size_t)(the - o->buf.data) + 4;
+    }
 }
 
 static void emit_quote(struct out *o)
@@ -179,7 +255,7 @@ static void gloss_arabic(struct offline *st, struct out *o, const char *w, size_
     struct tj_gloss_word g;
     tj_gloss_word(st->dict, w, len, &g);
     if (g.found) {
-        emit_word(o, g.english, strlen(g.english));
+        emit_phrase_word(o, w, len, g.english);
     } else {
         emit_word(o, w, len);
         if (unk->count < 8) {
@@ -328,7 +404,7 @@ static enum tj_status offline_translate(void *state, const struct tj_batch *batc
         for (size_t p = 0; p < it->npins; p++) {
             const struct tj_pin *pin = &it->pins[p];
             translate_stretch(st, &o, it->text, pos, pin->start, true, &unk);
-            emit_word(&o, pin->term->english, strlen(pin->term->english));
+            emit_phrase_word(&o, it->text + pin->start, pin->end - pin->start, pin->term->english);
             pos = pin->end;
         }
         translate_stretch(st, &o, it->text, pos, it->len, false, &unk);

@@ -101,9 +101,20 @@ static void test_with_dictionary(void **state)
     const struct tj_segment *s = &doc.blocks[0].segs[0];
     assert_non_null(strstr(s->target, "Kremlin"));
     assert_non_null(strstr(s->target, "Brazil"));
+    /* Adjectives go before the definite noun they follow. */
+    assert_non_null(strstr(s->target, "the Russian president"));
     /* Ordinary words are glossed: no Arabic is left. */
     assert_false(tj_segment_has_qa(s, "untranslated"));
     assert_false(tj_segment_has_qa(s, "arabic_left"));
+    tj_document_finish(&doc);
+
+    /* Several adjectives: the English order is the reverse of the Arabic. A clitic on the
+     * adjective makes it a new phrase ("and ..."), not an attribute. */
+    translate(dir, "في القمة الافتراضية الاستثنائية والروسية.", &doc, NULL);
+    s = &doc.blocks[0].segs[0];
+    assert_non_null(strstr(s->target, "virtual summit"));
+    assert_null(strstr(s->target, "summit the virtual"));
+    assert_non_null(strstr(s->target, "and "));
     tj_document_finish(&doc);
 }
 

@@ -24,7 +24,9 @@ static int setup(void **state)
                       "برازيل\tBrazil\tplace\n"
                       "بكين\tBeijing\tplace\n"
                       "كين\tKane\tperson\n"
-                      "الولايات المتحدة\tUnited States\tplace\n";
+                      "الولايات المتحدة\tUnited States\tplace\n"
+                      "أوبك\tOPEC\torg\n"
+                      "أوبك+\tOPEC+\torg\n";
     g = tj_glossary_create();
     return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
 }
@@ -84,6 +86,8 @@ static void test_clitics_outside(void **state)
 static void test_whole_word_first(void **state)
 {
     (void)state;
+    /* A '+' closing a word is part of it. */
+    EXPECT("اتفقت أوبك+ مع أوبك.", "أوبك+=OPEC+", "أوبك=OPEC", NULL);
     /* بكين is a term itself: it is not ب + كين. */
     EXPECT("في بكين", "بكين=Beijing", NULL);
     /* A term inside a longer word is not a match. */
