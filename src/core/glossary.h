@@ -71,7 +71,8 @@ struct tj_word {
 };
 
 /* Splits matching-form text into words: runs of letters and digits, with hyphens inside a
- * word kept (كيم ايل-سونغ) and a '+' after a word kept (اوبك+). Returns the count and a new array owned by the caller in *out. */
+ * word kept (كيم ايل-سونغ) and a '+' after a word kept (اوبك+). Returns the count and a new array
+ * owned by the caller in *out. */
 size_t tj_glossary_split(const char *mf, size_t len, struct tj_word **out);
 
 /* Writes into key the lookup key of text[0..len) (display form): its matching form split into
