@@ -128,22 +128,6 @@ static URegularExpression *icu_rule(const char *text, size_t line, const char *s
     return re;
 }
 
-static bool language_matches(const char *pattern, const char *lang)
-{
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile(
-        (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
-    if (!code)
-        return false;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, NULL);
-    pcre2_match_data_free(md);
-    pcre2_code_free(code);
-    return rc >= 0;
-}
-
 static size_t slot_of(struct rules *rs, size_t window)
 {
     for (size_t i = 0; i < rs->nslots; i++)
@@ -183,7 +167,7 @@ static void add_language(struct rules *rs, const struct tj_srx_language *l, bool
 static void load_rules(const struct tj_srx *srx, const char *lang, struct rules *rs, bool *jit)
 {
     for (size_t m = 0; m < srx->nmaps; m++) {
-        if (!language_matches(srx->maps[m].pattern, lang))
+        if (!tj_srx_map_applies(&srx->maps[m], lang))
             continue;
         for (size_t l = 0; l < srx->nlangs; l++)
             if (strcmp(srx->langs[l].name, srx->maps[m].rules) == 0) {

@@ -312,22 +312,6 @@ static void add_trigger_range(struct tj_segmenter *sg, uint32_t lo, uint32_t hi)
     }
 }
 
-static bool language_matches(const char *pattern, const char *lang)
-{
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile(
-        (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
-    if (!code)
-        return false;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, NULL);
-    pcre2_match_data_free(md);
-    pcre2_code_free(code);
-    return rc >= 0;
-}
-
 static enum tj_status add_rules(struct tj_segmenter *sg, const struct tj_srx_language *l,
                                 struct tj_diag *diag)
 {
@@ -367,7 +351,7 @@ enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
     struct tj_segmenter *sg = tj_xcalloc(1, sizeof *sg);
     enum tj_status rc = TJ_OK;
     for (size_t m = 0; m < srx->nmaps && rc == TJ_OK; m++) {
-        if (!language_matches(srx->maps[m].pattern, lang))
+        if (!tj_srx_map_applies(&srx->maps[m], lang))
             continue;
         for (size_t l = 0; l < srx->nlangs; l++)
             if (strcmp(srx->langs[l].name, srx->maps[m].rules) == 0) {

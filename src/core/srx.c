@@ -6,6 +6,8 @@
 #include "input.h"
 
 #include <expat.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +157,22 @@ char *tj_srx_regex_to_pcre2(const char *re, size_t len)
         i++;
     }
     return tj_buf_take(&out, NULL);
+}
+
+bool tj_srx_map_applies(const struct tj_srx_map *m, const char *lang)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
+        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
+    if (!code)
+        return false;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return rc >= 0;
 }
 
 void tj_srx_destroy(struct tj_srx *srx)

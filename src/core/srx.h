@@ -49,6 +49,11 @@ enum tj_status tj_srx_load(const char *path, struct tj_srx **out, struct tj_diag
 
 void tj_srx_destroy(struct tj_srx *srx); /* accepts NULL */
 
+/* True when the map's language pattern matches all of lang ("ar", "en-GB"), ignoring case as
+ * CAT tools' upper-case patterns ("AR.*") need. A pattern that does not compile matches
+ * nothing. */
+bool tj_srx_map_applies(const struct tj_srx_map *m, const char *lang);
+
 /* Rewrites an ICU/Java regex into PCRE2 syntax (\uXXXX becomes \x{XXXX}). Returns a new string
  * owned by the caller. */
 char *tj_srx_regex_to_pcre2(const char *re, size_t len);
