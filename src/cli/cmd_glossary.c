@@ -2,7 +2,6 @@
  * is well formed. */
 #include "cli.h"
 
-#include "normalize.h"
 #include "pin.h"
 #include "utf8.h"
 
@@ -11,30 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Prints each pin of data as "file:line:column<TAB>arabic<TAB>english<TAB>type"; the column
- * counts characters of the line after normalization (bidi controls removed). */
+/* Prints each pin of data as "LINE:COLUMN<TAB>arabic<TAB>english<TAB>type", prefixed with
+ * "NAME:" when several inputs are matched (as grep does). The Arabic is as written and the
+ * column counts its characters from the start of the line. */
 static void match_text(const struct tj_glossary *g, const char *name, const char *data, size_t len,
                        struct tj_buf *out)
 {
-    size_t nlen;
-    char *text = tj_normalize_display(data, len, &nlen);
     size_t pos = 0, line = 0;
-    while (pos < nlen) {
-        const char *nl = memchr(text + pos, '\n', nlen - pos);
-        size_t end = nl ? (size_t)(nl - text) : nlen;
+    while (pos < len) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
         line++;
         struct tj_pin *pins;
-        size_t n = tj_pin_find(g, text + pos, end - pos, &pins);
+        size_t n = tj_pin_find(g, data + pos, end - pos, &pins);
         for (size_t i = 0; i < n; i++) {
-            size_t col = tj_utf8_count(text + pos, pins[i].start) + 1;
-            tj_buf_printf(out, "%s:%zu:%zu\t%.*s\t%s\t%s\n", name, line, col,
-                          (int)(pins[i].end - pins[i].start), text + pos + pins[i].start,
+            size_t col = tj_utf8_count(data + pos, pins[i].start) + 1;
+            if (name)
+                tj_buf_printf(out, "%s:", name);
+            tj_buf_printf(out, "%zu:%zu\t%.*s\t%s\t%s\n", line, col,
+                          (int)(pins[i].end - pins[i].start), data + pos + pins[i].start,
                           pins[i].term->english, tj_term_type_name(pins[i].term->type));
         }
         free(pins);
         pos = end + 1;
     }
-    free(text);
 }
 
 static const struct option match_opts[] = {
@@ -85,7 +84,8 @@ static int run_match(int argc, char **argv)
             status = tj_cli_worse(status, st);
             continue;
         }
-        match_text(g, strcmp(files[i], "-") ? files[i] : "<stdin>", data, len, &out);
+        const char *name = strcmp(files[i], "-") ? files[i] : "<stdin>";
+        match_text(g, nfiles > 1 ? name : NULL, data, len, &out);
         free(data);
     }
     status = tj_cli_worse(status, tj_cli_write(&out, NULL));
@@ -146,7 +146,8 @@ const struct tj_cmd tj_cmd_glossary = {
     .summary = "show the pins in a text, or check a glossary file",
     .usage = "Usage: tarjim glossary match [-g FILE]... [--no-default-glossary] [FILE...]\n"
              "       tarjim glossary check FILE\n"
-             "match prints each pin as FILE:LINE:COLUMN, the Arabic as written, the English\n"
-             "and the type, tab-separated. check validates a glossary; errors name the line.\n",
+             "match prints each pin as LINE:COLUMN (FILE:LINE:COLUMN for several files), the\n"
+             "Arabic as written, the English and the type, tab-separated. check validates a\n"
+             "glossary; errors name the line.\n",
     .run = run,
 };

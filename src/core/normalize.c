@@ -118,26 +118,45 @@ size_t tj_mform_char(uint32_t cp, char *out)
     return tj_utf8_encode(cp, out);
 }
 
+/* Appends one matching-form character for input offset `from`, growing the arrays. */
+static void mform_put(struct tj_mform *m, size_t *cap, uint32_t cp, size_t from)
+{
+    char enc[4];
+    size_t n = tj_mform_char(cp, enc);
+    if (m->len + n + 1 > *cap) {
+        *cap = *cap * 2 + n + 1;
+        m->text = tj_xrealloc(m->text, *cap);
+        m->map = tj_xreallocarray(m->map, *cap, sizeof *m->map);
+    }
+    for (size_t k = 0; k < n; k++) {
+        m->text[m->len] = enc[k];
+        m->map[m->len++] = from;
+    }
+}
+
 void tj_mform_init(struct tj_mform *m, const char *s, size_t len)
 {
-    m->text = tj_xmalloc(len + 1);
-    m->map = tj_xmalloc((len + 1) * sizeof *m->map);
-    size_t o = 0, i = 0;
+    size_t cap = len + 1;
+    m->text = tj_xmalloc(cap);
+    m->map = tj_xmalloc(cap * sizeof *m->map);
+    m->len = 0;
+    size_t i = 0;
     while (i < len) {
         size_t start = i;
-        char enc[4];
         uint32_t cp = tj_utf8_next(s, len, &i);
-        size_t n = tj_mform_char(cp, enc);
-        /* The matching form of a character is never longer than the character itself. */
-        for (size_t k = 0; k < n; k++) {
-            m->text[o] = enc[k];
-            m->map[o] = start;
-            o++;
+        if (!is_presentation_form(cp) || cp == 0xFEFF) {
+            mform_put(m, &cap, cp, start);
+            continue;
         }
+        /* A presentation form (text pasted from PDFs) matches as the letters it stands for. */
+        size_t n;
+        char *letters = tj_normalize_display(s + start, i - start, &n);
+        for (size_t k = 0; k < n;)
+            mform_put(m, &cap, tj_utf8_next(letters, n, &k), start);
+        free(letters);
     }
-    m->text[o] = '\0';
-    m->map[o] = len;
-    m->len = o;
+    m->text[m->len] = '\0';
+    m->map[m->len] = len;
 }
 
 void tj_mform_finish(struct tj_mform *m)

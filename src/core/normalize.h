@@ -3,8 +3,9 @@
  * The display form is what tarjim shows and sends: Arabic presentation forms (text pasted from
  * PDFs) are folded with NFKC, bidi control characters are removed, everything else is kept.
  * The matching form is used only to look things up (glossary, dictionary, memory): no
- * diacritics or tatweel, alef/yaa/taa marbuta/hamza seats unified, ASCII lowercased, each of
- * its bytes mapped back to the byte of the input it came from. */
+ * diacritics or tatweel, alef/yaa/taa marbuta/hamza seats unified, presentation forms read as
+ * the letters they stand for, ASCII lowercased, each of its bytes mapped back to the byte of
+ * the input it came from. */
 #ifndef TJ_NORMALIZE_H
 #define TJ_NORMALIZE_H
 

@@ -61,6 +61,21 @@ static const struct tj_term *match_at(const struct tj_glossary *g, const char *m
     return best;
 }
 
+/* The end of a term whose last letter starts at `last`: after that letter and any harakat on
+ * it, before the bidi marks or tatweel that may follow. */
+static size_t term_end(const char *text, size_t len, size_t last)
+{
+    size_t end = last;
+    tj_utf8_next(text, len, &end);
+    while (end < len) {
+        size_t k = end;
+        if (!tj_is_arabic_mark(tj_utf8_next(text, len, &k)))
+            break;
+        end = k;
+    }
+    return end;
+}
+
 size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, struct tj_pin **out)
 {
     *out = NULL;
@@ -94,7 +109,7 @@ size_t tj_pin_find(const struct tj_glossary *g, const char *text, size_t len, st
             pins = tj_xreallocarray(pins, alloc, sizeof *pins);
         }
         pins[np].start = m.map[words[i].start + strip];
-        pins[np].end = m.map[words[i + hit_n - 1].end];
+        pins[np].end = term_end(text, len, m.map[words[i + hit_n - 1].end - 1]);
         pins[np].term = hit;
         np++;
         i += hit_n;

@@ -97,6 +97,11 @@ static void test_whole_word_first(void **state)
 static void test_noise_and_offsets(void **state)
 {
     (void)state;
+    /* A bidi mark after the name is not part of the pin; a haraka on its last letter is; a
+     * presentation-form spelling pins too. */
+    EXPECT("قال بوتين\xE2\x80\x8F إن كيمَ وصل", "بوتين=Putin", "كيمَ=Kim", NULL);
+    EXPECT("\xEF\xBA\x91\xEF\xBB\xAE\xEF\xBA\x98\xEF\xBB\xB4\xEF\xBB\xA6 وصل",
+           "\xEF\xBA\x91\xEF\xBB\xAE\xEF\xBA\x98\xEF\xBB\xB4\xEF\xBB\xA6=Putin", NULL);
     const char *text = "«بُوتِين»، قال.";
     struct tj_pin *pins;
     size_t n = tj_pin_find(g, text, strlen(text), &pins);
