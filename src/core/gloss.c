@@ -579,6 +579,44 @@ static struct candidate *prefer_adjective(struct tj_freedict *d, struct candidat
     return x;
 }
 
+char *tj_gloss_clitics(const char *word, size_t len)
+{
+    char *m = tj_mform_string(word, len);
+    size_t n = strlen(m), at = 0;
+    struct tj_buf en;
+    tj_buf_init(&en, 0);
+    const struct clitic *conj = NULL, *part = NULL;
+    for (size_t i = 1; i < TJ_ARRAY_LEN(conjunctions) && !conj; i++)
+        if (has_prefix(m, n, conjunctions[i].mform))
+            conj = &conjunctions[i];
+    if (conj)
+        at += strlen(conj->mform);
+    for (size_t i = 1; i < TJ_ARRAY_LEN(particles) && !part; i++)
+        if (has_prefix(m + at, n - at, particles[i].mform))
+            part = &particles[i];
+    if (part)
+        at += strlen(part->mform);
+    /* The article: ال, written ل after the particle ل (لل). */
+    const char *article = part && strcmp(part->mform, "ل") == 0 ? "ل" : "ال";
+    bool the = at < n && has_prefix(m + at, n - at, article) &&
+               !(part && strcmp(part->mform, "س") == 0); /* the future particle takes verbs */
+    if (the)
+        at += strlen(article);
+    char *out = NULL;
+    if (at == n && n > 0) {
+        if (conj)
+            tj_buf_puts(&en, conj->english);
+        if (part)
+            tj_buf_printf(&en, "%s%s", en.len ? " " : "", part->english);
+        if (the)
+            tj_buf_printf(&en, "%s%s", en.len ? " " : "", "the");
+        out = tj_buf_take(&en, NULL);
+    }
+    tj_buf_finish(&en);
+    free(m);
+    return out;
+}
+
 void tj_gloss_word(struct tj_freedict *d, const char *word, size_t len, struct tj_gloss_word *out)
 {
     out->english = NULL;

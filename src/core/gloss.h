@@ -29,4 +29,10 @@ bool tj_gloss_is_arabic(const char *word, size_t len);
  * Arabic letter is not found. */
 void tj_gloss_word(struct tj_freedict *d, const char *word, size_t len, struct tj_gloss_word *out);
 
+/* English for a word made only of prefix clitics (و ف, then ب ك ل س, then the article ال or
+ * لل), as left beside a pinned name or written apart with a tatweel: وال → "and the", لل →
+ * "to the", بـ → "in". Returns a new string owned by the caller, or NULL when the word is
+ * something else. */
+char *tj_gloss_clitics(const char *word, size_t len);
+
 #endif

@@ -183,40 +183,21 @@ static void emit_quote(struct out *o)
     o->quote_open = !o->quote_open;
 }
 
-/* English for a run of prefix clitics left outside a pin (وال → "and the"). */
+/* English for a run of prefix clitics left outside a pin (وال → "and the"); anything else is
+ * kept as written. */
 static void emit_clitics(struct out *o, const char *s, size_t len)
 {
-    char *mf = tj_mform_string(s, len);
-    size_t n = strlen(mf), i = 0;
-    while (i < n) {
-        if (strncmp(mf + i, "ال", 4) == 0 && i + 4 == n) {
-            emit_word(o, "the", 3);
-            i += 4;
-        } else if (strncmp(mf + i, "لل", 4) == 0 && i + 4 == n) {
-            emit_word(o, "to the", 6);
-            i += 4;
-        } else {
-            static const struct {
-                const char *ar;
-                const char *en;
-            } map[] = {{"و", "and"}, {"ف", "so"}, {"ب", "in"}, {"ك", "like"}, {"ل", "to"}};
-            size_t k;
-            for (k = 0; k < TJ_ARRAY_LEN(map); k++)
-                if (strncmp(mf + i, map[k].ar, 2) == 0)
-                    break;
-            if (k == TJ_ARRAY_LEN(map)) {
-                emit_word(o, mf + i, n - i);
-                break;
-            }
-            emit_word(o, map[k].en, strlen(map[k].en));
-            i += 2;
-        }
-    }
-    free(mf);
+    char *en = tj_gloss_clitics(s, len);
+    if (en)
+        emit_word(o, en, strlen(en));
+    else
+        emit_word(o, s, len);
+    free(en);
 }
 
-/* True for a word that is only prefix clitics: a lone و, or clitics written apart from
- * what they attach to with a tatweel (بـ"الصديق", الـ77). */
+/* True for a word that is only prefix clitics: a lone و or ف, or clitics written apart from
+ * what they attach to with a tatweel (بـ"الصديق", الـ77). Longer clitic-letter words (بل, فل)
+ * are words of their own. */
 static bool clitic_word(const char *w, size_t len)
 {
     if (len >= 2 && memcmp(w + len - 2, "\u0640", 2) == 0)

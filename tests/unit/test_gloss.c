@@ -256,10 +256,39 @@ static void test_real_dictionary(void **state)
     tj_freedict_destroy(d);
 }
 
+static void expect_clitics(const char *word, const char *want)
+{
+    char *got = tj_gloss_clitics(word, strlen(word));
+    if (!want) {
+        assert_null(got);
+        return;
+    }
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_clitic_runs(void **state)
+{
+    (void)state;
+    expect_clitics("و", "and");
+    expect_clitics("وال", "and the");
+    expect_clitics("لل", "to the");
+    expect_clitics("ولل", "and to the");
+    expect_clitics("بـ", "in");
+    expect_clitics("الـ", "the");
+    expect_clitics("فب", "so in");
+    expect_clitics("كل", NULL); /* "all": a word, not ك + ل */
+    expect_clitics("بل", NULL);
+    expect_clitics("سال", NULL); /* the future particle takes no article */
+    expect_clitics("", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_function_words_without_dictionary),
+        cmocka_unit_test(test_clitic_runs),
         cmocka_unit_test(test_clitics_on_function_words),
         cmocka_unit_test(test_suffixes_on_function_words),
         cmocka_unit_test(test_not_arabic_or_unknown),
