@@ -500,7 +500,8 @@ static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, siz
 }
 
 /* A list item's marker: an optional bullet, a number (ASCII or Arabic-Indic digits) or a
- * single Latin letter, then ".", ")" or ".)", then a space: "1. " "٢) " "• 9. " "a. ". */
+ * single Latin letter, then ".", ")" or ".)" (or "-" after a number), then a space: "1. "
+ * "٢) " "3- " "• 9. " "a. ". */
 struct marker {
     size_t end;    /* just after the punctuation; 0 when there is no marker */
     char next[32]; /* the marker the next item would have */
@@ -542,7 +543,7 @@ static struct marker parse_marker(const char *s, size_t len, size_t at)
     size_t punct = at;
     if (s[at] == '.' && at + 1 < len && s[at + 1] == ')')
         at += 2;
-    else if (s[at] == '.' || s[at] == ')')
+    else if (s[at] == '.' || s[at] == ')' || (s[at] == '-' && !letter))
         at++;
     else
         return m;
@@ -727,19 +728,14 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
     return n;
 }
 
+/* A list item opens with a bullet and a space, or a numbered or lettered marker. */
 static bool is_list_marker(const char *s, size_t len)
 {
     size_t i = 0;
     uint32_t cp = tj_utf8_next(s, len, &i);
     if ((cp == '-' || cp == 0x2022 || cp == '*' || cp == 0x2013) && i < len && s[i] == ' ')
         return true;
-    size_t digits = 0;
-    while (is_digit_cp(cp) && i < len) {
-        digits++;
-        cp = tj_utf8_next(s, len, &i);
-    }
-    return digits > 0 && digits < 4 && (cp == '.' || cp == ')' || cp == '-') && i < len &&
-           s[i] == ' ';
+    return parse_marker(s, len, 0).end != 0;
 }
 
 enum tj_block_kind tj_segment_classify(const char *s, size_t len)

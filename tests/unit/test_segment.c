@@ -117,6 +117,8 @@ static void test_classify(void **state)
     assert_int_equal(tj_segment_classify(l1, strlen(l1)), TJ_BLOCK_LIST_ITEM);
     const char *l2 = "٢. البند الثاني";
     assert_int_equal(tj_segment_classify(l2, strlen(l2)), TJ_BLOCK_LIST_ITEM);
+    const char *l3 = "3- البند الثالث";
+    assert_int_equal(tj_segment_classify(l3, strlen(l3)), TJ_BLOCK_LIST_ITEM);
 }
 
 static void test_document_layout(void **state)
@@ -251,6 +253,9 @@ static void test_datelines_and_lists(void **state)
     EXPECT("1. البند الأول 2. البند الثاني 3. الثالث", "1. البند الأول", "2. البند الثاني",
            "3. الثالث");
     EXPECT("١. البند الأول ٢. البند الثاني", "١. البند الأول", "٢. البند الثاني");
+    EXPECT("3- البند الأول 4- البند الثاني", "3- البند الأول", "4- البند الثاني");
+    EXPECT("• 9. The first item • 10. The second item", "• 9. The first item",
+           "• 10. The second item");
     /* Not a dateline: the dash is not between spaces, or comes too late. */
     EXPECT("قال إن 2020-2025 كانت صعبة.", "قال إن 2020-2025 كانت صعبة.");
 }
