@@ -18,8 +18,6 @@ int tj_status_exit_code(enum tj_status rc)
         return 66;
     case TJ_ERR_UNAVAILABLE:
         return 69;
-    case TJ_ERR_IO:
-        return 74;
     case TJ_ERR_PARTIAL:
         return 75;
     case TJ_ERR_AUTH:

@@ -19,7 +19,6 @@ enum tj_status {
     TJ_ERR_PARTIAL,     /* some segments failed (exit 75) */
     TJ_ERR_AUTH,        /* provider refused the credentials (exit 77) */
     TJ_ERR_CONFIG,      /* bad configuration or glossary (exit 78) */
-    TJ_ERR_IO,          /* write failure (exit 74) */
 };
 
 /* The sysexits.h code the command line reports for a status. */

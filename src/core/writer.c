@@ -34,19 +34,6 @@ void tj_write_text(const struct tj_document *doc, struct tj_buf *out)
     put_blank_lines(out, doc->blank_after);
 }
 
-void tj_write_segments(const struct tj_document *doc, struct tj_buf *out)
-{
-    for (size_t b = 0; b < doc->nblocks; b++) {
-        if (b)
-            tj_buf_putc(out, '\n');
-        for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
-            const struct tj_segment *s = &doc->blocks[b].segs[i];
-            tj_buf_append(out, s->source, s->source_len);
-            tj_buf_putc(out, '\n');
-        }
-    }
-}
-
 static json_t *segment_json(const struct tj_segment *s)
 {
     json_t *o = json_object();

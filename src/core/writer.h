@@ -19,8 +19,6 @@ struct tj_write_meta {
 
 /* Appends the English text of doc to out. */
 void tj_write_text(const struct tj_document *doc, struct tj_buf *out);
-/* Appends the segments' sources, one per line, a blank line between blocks. */
-void tj_write_segments(const struct tj_document *doc, struct tj_buf *out);
 /* Appends the JSON document (pretty-printed, UTF-8, final newline). */
 void tj_write_json(const struct tj_document *doc, const struct tj_write_meta *meta,
                    struct tj_buf *out);
