@@ -5,7 +5,6 @@
 #include "input.h"
 #include "pipeline.h"
 #include "segment.h"
-#include "utf8.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -42,11 +41,10 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
         size_t n = (size_t)got;
         line_no++;
         size_t skip = line_no == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-        size_t bad;
-        bool nul;
-        if (!tj_utf8_check_text(line + skip, n - skip, &bad, &nul)) {
-            tj_cli_error("%s: %s at byte offset %zu (line %zu)", name,
-                         nul ? "NUL byte" : "invalid UTF-8", offset + skip + bad, line_no);
+        struct tj_diag diag;
+        if (tj_input_check_at(name, line + skip, n - skip, offset + skip, line_no, &diag) !=
+            TJ_OK) {
+            tj_cli_error("%s", diag.message);
             status = 65;
             break;
         }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag)
+enum tj_status tj_input_check_at(const char *name, const char *data, size_t len, size_t offset,
+                                 size_t line, struct tj_diag *diag)
 {
     size_t bad;
     bool nul;
-    if (tj_utf8_check_text(data, len, &bad, &nul)) {
+    if (tj_utf8_check_text(data, len, &bad, &nul))
         return TJ_OK;
-    }
-    size_t line = 1, col = 1;
+    size_t col = 1;
     for (size_t i = 0; i < bad; i++) {
         if (data[i] == '\n') {
             line++;
@@ -27,10 +27,15 @@ enum tj_status tj_input_check(const char *name, const char *data, size_t len, st
     if (nul)
         return tj_diag_set(diag, TJ_ERR_DATA,
                            "%s: NUL byte at byte offset %zu (line %zu, column %zu): not text", name,
-                           bad, line, col);
+                           offset + bad, line, col);
     return tj_diag_set(diag, TJ_ERR_DATA,
                        "%s: invalid UTF-8 at byte offset %zu (line %zu, column %zu): byte 0x%02X",
-                       name, bad, line, col, (unsigned char)data[bad]);
+                       name, offset + bad, line, col, (unsigned char)data[bad]);
+}
+
+enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag)
+{
+    return tj_input_check_at(name, data, len, 0, 1, diag);
 }
 
 enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct tj_diag *diag)

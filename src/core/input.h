@@ -20,4 +20,9 @@ enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct t
 /* Validates data[0..len) as UTF-8 text; name is used in the message. */
 enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag);
 
+/* The same for a piece of a larger input that starts at byte `offset` on line `line` (1-based),
+ * so that the message names the place in the whole input. */
+enum tj_status tj_input_check_at(const char *name, const char *data, size_t len, size_t offset,
+                                 size_t line, struct tj_diag *diag);
+
 #endif
