@@ -47,9 +47,12 @@ static int parse_long(const char *arg, long min, long max, long *out)
     return 0;
 }
 
-/* DIR/NAME.en.EXT for input path: a trailing .txt and then .ar are dropped. */
+/* DIR/NAME.en.EXT for input path: a trailing .txt and then .ar are dropped; standard input
+ * ("-") is named stdin. */
 static char *output_path(const char *dir, const char *path, enum format fmt)
 {
+    if (strcmp(path, "-") == 0)
+        path = "stdin";
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t n = strlen(base);
