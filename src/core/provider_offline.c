@@ -7,15 +7,30 @@
 #include "gloss.h"
 #include "normalize.h"
 #include "provider.h"
+#include "strmap.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A word's gloss, kept: news repeats its words, and glossing one costs dozens of lookups. */
+struct cached {
+    char *english; /* NULL: not in the dictionary */
+    int role;      /* enum np_role */
+};
+
+/* Words beyond this many are glossed but no longer kept. */
+#define TJ_GLOSS_CACHE_MAX 200000
+
 struct offline {
     struct tj_freedict *dict; /* NULL when the dictionary is not installed */
     char notice[TJ_DIAG_MAX + 256];
+    pthread_mutex_t lock;    /* the server's threads share the engine */
+    struct tj_strmap *cache; /* Arabic word as written → struct cached */
+    struct cached **entries;
+    size_t nentries;
 };
 
 static enum tj_status offline_create(const struct tj_provider_config *cfg, void **state,
@@ -23,6 +38,8 @@ static enum tj_status offline_create(const struct tj_provider_config *cfg, void 
 {
     (void)diag;
     struct offline *o = tj_xcalloc(1, sizeof *o);
+    pthread_mutex_init(&o->lock, NULL);
+    o->cache = tj_strmap_create();
     const char *dir = cfg && cfg->freedict_dir ? cfg->freedict_dir : "/usr/share/dictd";
     char *index = tj_xasprintf("%s/freedict-ara-eng.index", dir);
     char *dict = tj_xasprintf("%s/freedict-ara-eng.dict.dz", dir);
@@ -52,6 +69,13 @@ static void offline_destroy(void *state)
     if (!o)
         return;
     tj_freedict_destroy(o->dict);
+    for (size_t i = 0; i < o->nentries; i++) {
+        free(o->entries[i]->english);
+        free(o->entries[i]);
+    }
+    free(o->entries);
+    tj_strmap_destroy(o->cache);
+    pthread_mutex_destroy(&o->lock);
     free(o);
 }
 
@@ -146,9 +170,8 @@ static enum np_role np_role(const char *w, size_t len)
 /* Writes the English of one Arabic word or pinned term, putting adjectives before the definite
  * noun they follow: الرئيس الروسي → "the Russian president", القمة الافتراضية الاستثنائية →
  * "the extraordinary virtual summit". */
-static void emit_phrase_word(struct out *o, const char *arabic, size_t alen, const char *en)
+static void emit_phrase_word(struct out *o, enum np_role role, const char *en)
 {
-    enum np_role role = np_role(arabic, alen);
     if (role == NP_ADJECTIVE && o->noun_open) {
         if (strncmp(en, "the ", 4) == 0)
             en += 4;
@@ -202,6 +225,8 @@ static bool clitic_word(const char *w, size_t len)
 {
     if (len >= 2 && memcmp(w + len - 2, "\u0640", 2) == 0)
         return true;
+    if (len > 8) /* a letter with a few harakat at most */
+        return false;
     char *mf = tj_mform_string(w, len);
     bool lone = strcmp(mf, "و") == 0 || strcmp(mf, "ف") == 0;
     free(mf);
@@ -230,13 +255,43 @@ struct unknown {
     size_t count;
 };
 
+/* The gloss and noun-phrase role of word w, from the cache or computed (and kept). Returns a
+ * copy the caller owns: the cache may be shared with other threads. */
+static struct cached lookup_word(struct offline *st, const char *w, size_t len)
+{
+    struct cached c = {NULL, NP_OTHER};
+    pthread_mutex_lock(&st->lock);
+    const struct cached *hit = tj_strmap_get(st->cache, w, len);
+    if (hit) {
+        c.english = hit->english ? tj_xstrdup(hit->english) : NULL;
+        c.role = hit->role;
+    }
+    pthread_mutex_unlock(&st->lock);
+    if (hit)
+        return c;
+    struct tj_gloss_word g;
+    tj_gloss_word(st->dict, w, len, &g);
+    c.english = g.found ? g.english : NULL;
+    c.role = np_role(w, len);
+    pthread_mutex_lock(&st->lock);
+    if (st->nentries < TJ_GLOSS_CACHE_MAX && !tj_strmap_get(st->cache, w, len)) {
+        struct cached *e = tj_xmalloc(sizeof *e);
+        e->english = c.english ? tj_xstrdup(c.english) : NULL;
+        e->role = c.role;
+        st->entries = tj_xreallocarray(st->entries, st->nentries + 1, sizeof *st->entries);
+        st->entries[st->nentries++] = e;
+        tj_strmap_put(st->cache, w, len, e);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return c;
+}
+
 static void gloss_arabic(struct offline *st, struct out *o, const char *w, size_t len,
                          struct unknown *unk)
 {
-    struct tj_gloss_word g;
-    tj_gloss_word(st->dict, w, len, &g);
-    if (g.found) {
-        emit_phrase_word(o, w, len, g.english);
+    struct cached c = lookup_word(st, w, len);
+    if (c.english) {
+        emit_phrase_word(o, (enum np_role)c.role, c.english);
     } else {
         emit_word(o, w, len);
         if (unk->count < 8) {
@@ -246,7 +301,7 @@ static void gloss_arabic(struct offline *st, struct out *o, const char *w, size_
         }
         unk->count++;
     }
-    free(g.english);
+    free(c.english);
 }
 
 /* Translates text[from..to), which holds no pin. A word that runs into the pin at `to`
@@ -385,7 +440,8 @@ static enum tj_status offline_translate(void *state, const struct tj_batch *batc
         for (size_t p = 0; p < it->npins; p++) {
             const struct tj_pin *pin = &it->pins[p];
             translate_stretch(st, &o, it->text, pos, pin->start, true, &unk);
-            emit_phrase_word(&o, it->text + pin->start, pin->end - pin->start, pin->term->english);
+            emit_phrase_word(&o, np_role(it->text + pin->start, pin->end - pin->start),
+                             pin->term->english);
             pos = pin->end;
         }
         translate_stretch(st, &o, it->text, pos, it->len, false, &unk);
