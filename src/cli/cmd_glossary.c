@@ -98,10 +98,12 @@ out:
 
 static int run_check(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        fputs(tj_cmd_glossary.usage, stdout);
+        return 0;
+    }
     if (argc != 2 || argv[1][0] == '-')
-        return strcmp(argv[argc - 1], "--help") == 0
-                   ? (fputs(tj_cmd_glossary.usage, stdout), 0)
-                   : tj_cli_usage(&tj_cmd_glossary, "check takes exactly one FILE");
+        return tj_cli_usage(&tj_cmd_glossary, "check takes exactly one FILE");
     struct tj_glossary *g = tj_glossary_create();
     struct tj_diag diag;
     enum tj_status rc = tj_glossary_load_file(g, argv[1], &diag);
