@@ -29,19 +29,17 @@ static bool boundary(const char *s, size_t len, size_t at)
 static size_t naive(const struct tj_glossary *g, const char *mf, size_t len)
 {
     size_t hits = 0;
-    char key[1024];
     for (size_t t = 0; t < tj_glossary_terms(g); t++) {
         const char *ar = tj_glossary_term(g, t)->arabic;
-        size_t klen;
-        if (strlen(ar) >= sizeof key)
-            continue;
-        tj_glossary_key(ar, strlen(ar), key, &klen);
+        size_t klen, words;
+        char *key = tj_glossary_key(ar, strlen(ar), &klen, &words);
         const char *p = mf, *end = mf + len;
         while ((p = memmem(p, (size_t)(end - p), key, klen))) {
             size_t at = (size_t)(p - mf);
             hits += boundary(mf, len, at ? at - 1 : 0) && boundary(mf, len, at + klen);
             p += klen;
         }
+        free(key);
     }
     return hits;
 }

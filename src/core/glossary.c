@@ -96,12 +96,15 @@ size_t tj_glossary_split(const char *s, size_t len, struct tj_word **out)
     return n;
 }
 
-size_t tj_glossary_key(const char *text, size_t len, char *key, size_t *key_len)
+char *tj_glossary_key(const char *text, size_t len, size_t *key_len, size_t *words)
 {
     struct tj_mform m;
     tj_mform_init(&m, text, len);
     struct tj_word *w;
     size_t n = tj_glossary_split(m.text, m.len, &w);
+    /* Words joined by single spaces never outgrow the matching form they were cut from, but
+     * the matching form may be far longer than text: U+FDFA (3 bytes) reads as 18 letters. */
+    char *key = tj_xmalloc(m.len + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -111,9 +114,10 @@ size_t tj_glossary_key(const char *text, size_t len, char *key, size_t *key_len)
     }
     key[o] = '\0';
     *key_len = o;
+    *words = n;
     free(w);
     tj_mform_finish(&m);
-    return n;
+    return key;
 }
 
 enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const char *english,
@@ -129,15 +133,14 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
     t->note = note && *note ? tj_xstrdup(note) : NULL;
     const char *p = arabic;
     enum tj_status rc = TJ_OK;
-    for (;;) {
+    for (size_t spelling = 1;; spelling++) {
         const char *e = strchr(p, '|');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        char *key = tj_xmalloc(n + 1);
-        size_t klen;
-        size_t words = tj_glossary_key(p, n, key, &klen);
+        size_t klen, words;
+        char *key = tj_glossary_key(p, n, &klen, &words);
         if (words == 0) {
-            rc = tj_diag_set(diag, TJ_ERR_CONFIG, "spelling %zu of '%s' has no letters",
-                             (size_t)1 + (size_t)(p > arabic), arabic);
+            rc = tj_diag_set(diag, TJ_ERR_CONFIG, "spelling %zu of '%s' has no letters", spelling,
+                             arabic);
         } else {
             const struct tj_term *prev = tj_strmap_put(g->keys, key, klen, t);
             if (prev && prev != t && strcmp(prev->english, t->english) != 0) {

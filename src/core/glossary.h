@@ -75,9 +75,10 @@ struct tj_word {
  * owned by the caller in *out. */
 size_t tj_glossary_split(const char *mf, size_t len, struct tj_word **out);
 
-/* Writes into key the lookup key of text[0..len) (display form): its matching form split into
- * words at whitespace and punctuation (letters, digits and inner hyphens make words), joined
- * by single spaces. Returns the key's word count. key must hold 1 + len bytes. */
-size_t tj_glossary_key(const char *text, size_t len, char *key, size_t *key_len);
+/* Returns the lookup key of text[0..len) (display form) as a new NUL-terminated string owned by
+ * the caller: its matching form split into words at whitespace and punctuation (letters,
+ * digits and inner hyphens make words), joined by single spaces. Its length goes to *key_len,
+ * its word count to *words. The key may be longer than text (ligatures expand). */
+char *tj_glossary_key(const char *text, size_t len, size_t *key_len, size_t *words);
 
 #endif

@@ -25,10 +25,17 @@ static void nfkc_append(struct tj_buf *out, const char *run, size_t len)
     int32_t ulen = 0;
     UChar *src = tj_xmalloc((len + 1) * sizeof(UChar));
     u_strFromUTF8(src, (int32_t)len + 1, &ulen, run, (int32_t)len, &err);
-    /* NFKC of a presentation form expands to at most a few characters (U+FDFA: 18). */
-    int32_t cap = ulen * 18 + 16;
+    /* NFKC of a presentation form is a few characters (U+FDFA: 18); ICU reports the length
+     * it needs when a guess falls short, and the second call is sized from that. */
+    int32_t cap = ulen * 4 + 16;
     UChar *dst = tj_xmalloc((size_t)cap * sizeof(UChar));
     int32_t dlen = U_SUCCESS(err) ? unorm2_normalize(nfkc, src, ulen, dst, cap, &err) : 0;
+    if (err == U_BUFFER_OVERFLOW_ERROR) {
+        err = U_ZERO_ERROR;
+        cap = dlen + 1;
+        dst = tj_xrealloc(dst, (size_t)cap * sizeof(UChar));
+        dlen = unorm2_normalize(nfkc, src, ulen, dst, cap, &err);
+    }
     char *u8 = NULL;
     int32_t u8len = 0;
     if (U_SUCCESS(err)) {

@@ -284,10 +284,30 @@ static void test_clitic_runs(void **state)
     expect_clitics("", NULL);
 }
 
+/* Clitic stripping works on the matching form, which a ligature makes longer than the word:
+ * ﷲ (U+FDF2, 3 bytes) reads as الله; a word of ligatures longer than the glosser takes is
+ * not found rather than overrunning a buffer. */
+static void test_clitics_on_expanding_ligatures(void **state)
+{
+    (void)state;
+    expect_clitics("و\xEF\xB7\xB2", NULL); /* و + الله is a word, not a clitic run */
+    char word[2 + 3 * 400 + 1];
+    memcpy(word, "و", 2);
+    for (size_t i = 0; i < 400; i++)
+        memcpy(word + 2 + 3 * i, "\xEF\xB7\xBA", 3);
+    word[sizeof word - 1] = '\0';
+    check(NULL, word, NULL);
+    expect_clitics(word, NULL);
+    struct tj_gloss_word out;
+    tj_gloss_word(NULL, "\xEF\xB7\xBA\xEF\xB7\xBA", 6, &out);
+    assert_false(out.found);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_function_words_without_dictionary),
+        cmocka_unit_test(test_clitics_on_expanding_ligatures),
         cmocka_unit_test(test_clitic_runs),
         cmocka_unit_test(test_clitics_on_function_words),
         cmocka_unit_test(test_suffixes_on_function_words),

@@ -13,10 +13,11 @@
 
 static const struct tj_term *lookup(struct tj_glossary *g, const char *arabic)
 {
-    char key[256];
-    size_t klen;
-    tj_glossary_key(arabic, strlen(arabic), key, &klen);
-    return tj_glossary_lookup(g, key, klen);
+    size_t klen, words;
+    char *key = tj_glossary_key(arabic, strlen(arabic), &klen, &words);
+    const struct tj_term *t = tj_glossary_lookup(g, key, klen);
+    free(key);
+    return t;
 }
 
 static void test_load_rows(void **state)
@@ -130,12 +131,64 @@ static void test_bundled(void **state)
     tj_glossary_destroy(g);
 }
 
+/* A spelling whose matching form is longer than the row: U+FDFA (3 bytes) reads as four
+ * words of 18 letters and spaces. */
+static void test_expanding_spelling(void **state)
+{
+    (void)state;
+    struct tj_glossary *g = tj_glossary_create();
+    struct tj_diag d;
+    const char *row = "\xEF\xB7\xBA\tPBUH\n";
+    assert_int_equal(tj_glossary_load_mem(g, "g.tsv", row, strlen(row), &d), TJ_OK);
+    const struct tj_term *t = lookup(g, "صلى الله عليه وسلم");
+    assert_non_null(t);
+    assert_string_equal(t->english, "PBUH");
+    assert_int_equal(tj_glossary_max_words(g), 4);
+    /* 1,300 of them in one spelling (written together, the last word of one ligature runs
+     * into the first of the next: 3 words each and one more), and a second spelling. */
+    size_t n = 1300 * 3;
+    char *big = malloc(n + 64);
+    for (size_t i = 0; i < n; i += 3)
+        memcpy(big + i, "\xEF\xB7\xBA", 3);
+    strcpy(big + n, "|بركة\tLong\n");
+    assert_int_equal(tj_glossary_load_mem(g, "g.tsv", big, strlen(big), &d), TJ_OK);
+    assert_int_equal(tj_glossary_max_words(g), 3 * 1300 + 1);
+    t = lookup(g, "بركة");
+    assert_non_null(t);
+    assert_string_equal(t->english, "Long");
+    size_t klen, words;
+    big[n] = '\0';
+    char *key = tj_glossary_key(big, n, &klen, &words);
+    assert_int_equal(words, 3 * 1300 + 1);
+    assert_int_equal(klen, 1300 * strlen("صلي الله عليه وسلم"));
+    assert_ptr_equal(tj_glossary_lookup(g, key, klen), t);
+    free(key);
+    free(big);
+    tj_glossary_destroy(g);
+}
+
+/* The message names the spelling that has no letters, counting every one before it. */
+static void test_empty_spelling_named(void **state)
+{
+    (void)state;
+    struct tj_glossary *g = tj_glossary_create();
+    struct tj_diag d;
+    const char *row = "بوتين|بوتن|...\tPutin\n";
+    assert_int_equal(tj_glossary_load_mem(g, "g.tsv", row, strlen(row), &d), TJ_ERR_CONFIG);
+    assert_non_null(strstr(d.message, "g.tsv:1: spelling 3 of"));
+    tj_glossary_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_rows),       cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_later_overrides), cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_load_rows),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_later_overrides),
+        cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_bundled),
+        cmocka_unit_test(test_expanding_spelling),
+        cmocka_unit_test(test_empty_spelling_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

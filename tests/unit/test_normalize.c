@@ -61,13 +61,59 @@ static void test_offset_map(void **state)
     tj_mform_finish(&m);
 }
 
+#define SALLA "\xEF\xB7\xBA" /* U+FDFA, 3 bytes: NFKC gives 18 letters and spaces */
+#define SALLA_NFKC "صلى الله عليه وسلم"
+
+/* Repeats s n times into a new string. */
+static char *repeat(const char *s, size_t n)
+{
+    size_t k = strlen(s);
+    char *out = malloc(k * n + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(out + i * k, s, k);
+    out[k * n] = '\0';
+    return out;
+}
+
+static void test_nfkc_expands(void **state)
+{
+    (void)state;
+    /* 1,300 ligatures in one run: the display form is far longer than the input. */
+    char *in = repeat(SALLA, 1300), *want = repeat(SALLA_NFKC, 1300);
+    size_t n;
+    char *out = tj_normalize_display(in, strlen(in), &n);
+    assert_int_equal(n, strlen(want));
+    assert_string_equal(out, want);
+    free(out);
+    free(in);
+    free(want);
+}
+
+static void test_matching_form_expands(void **state)
+{
+    (void)state;
+    char *in = repeat(SALLA, 1300);
+    struct tj_mform m;
+    tj_mform_init(&m, in, strlen(in));
+    char *want = repeat("صلي الله عليه وسلم", 1300); /* alef maksura read as yaa */
+    assert_int_equal(m.len, strlen(want));
+    assert_string_equal(m.text, want);
+    /* Every letter maps back to the ligature it came from. */
+    for (size_t i = 0; i < m.len; i++)
+        assert_int_equal(m.map[i] % 3, 0);
+    assert_int_equal(m.map[m.len - 1], strlen(in) - 3);
+    assert_int_equal(m.map[m.len], strlen(in));
+    tj_mform_finish(&m);
+    free(in);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_presentation_forms),
-        cmocka_unit_test(test_bidi_removed_rest_kept),
-        cmocka_unit_test(test_matching_form),
-        cmocka_unit_test(test_offset_map),
+        cmocka_unit_test(test_presentation_forms), cmocka_unit_test(test_bidi_removed_rest_kept),
+        cmocka_unit_test(test_matching_form),      cmocka_unit_test(test_offset_map),
+        cmocka_unit_test(test_nfkc_expands),       cmocka_unit_test(test_matching_form_expands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

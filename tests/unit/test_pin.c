@@ -111,6 +111,35 @@ static void test_noise_and_offsets(void **state)
     free(pins);
 }
 
+/* A clitic written on a ligature: و + U+FDFA. The pin starts at the ligature, after the
+ * clitic, although the matching form read 18 letters out of its 3 bytes. */
+static void test_clitic_on_expanding_ligature(void **state)
+{
+    (void)state;
+    struct tj_glossary *lg = tj_glossary_create();
+    const char *row = "\xEF\xB7\xBA\tPBUH\n";
+    assert_int_equal(tj_glossary_load_mem(lg, "t", row, strlen(row), NULL), TJ_OK);
+    const char *text = "قال و\xEF\xB7\xBA اليوم";
+    struct tj_pin *pins;
+    size_t n = tj_pin_find(lg, text, strlen(text), &pins);
+    assert_int_equal(n, 1);
+    assert_int_equal(pins[0].start, strlen("قال و"));
+    assert_int_equal(pins[0].end, strlen("قال و") + 3);
+    assert_string_equal(pins[0].term->english, "PBUH");
+    free(pins);
+    /* A long run of them, space-separated: each pinned, none past the text. */
+    char buf[4 * 500 + 1];
+    for (size_t i = 0; i < 500; i++)
+        memcpy(buf + 4 * i, "\xEF\xB7\xBA ", 4);
+    buf[2000] = '\0';
+    n = tj_pin_find(lg, buf, 2000, &pins);
+    assert_int_equal(n, 500);
+    assert_int_equal(pins[499].start, 1996);
+    assert_int_equal(pins[499].end, 1999);
+    free(pins);
+    tj_glossary_destroy(lg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_clitics_outside),
         cmocka_unit_test(test_whole_word_first),
         cmocka_unit_test(test_noise_and_offsets),
+        cmocka_unit_test(test_clitic_on_expanding_ligature),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
