@@ -45,7 +45,7 @@ int tj_cli_usage(const struct tj_cmd *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'tarjim %s --help'.\n", cmd->name);
     va_end(ap);
-    return 64;
+    return TJ_EXIT_USAGE;
 }
 
 static bool is_dir(const char *path)
@@ -170,7 +170,7 @@ int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossar
                          "--no-default-glossary)",
                          diag.message);
             tj_glossary_destroy(g);
-            return 78;
+            return TJ_EXIT_CONFIG;
         }
     }
     for (size_t i = 0; i < gl->n; i++) {
@@ -179,7 +179,7 @@ int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossar
             /* A glossary the user named but that cannot be read is bad configuration. */
             tj_cli_error("%s", diag.message);
             tj_glossary_destroy(g);
-            return 78;
+            return TJ_EXIT_CONFIG;
         }
     }
     *out = g;
@@ -215,7 +215,7 @@ int tj_cli_segmenter(const char *srx_path, const char *lang, struct tj_segmenter
     } else {
         tj_cli_error("%s", diag.message);
     }
-    return rc == TJ_ERR_NOINPUT ? 66 : 78;
+    return rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
 }
 
 bool tj_cli_parse_size(const char *arg, size_t min, size_t max, size_t *out)
@@ -241,27 +241,69 @@ int tj_cli_read(const char *path, char **data, size_t *len)
 
 int tj_cli_write(const struct tj_buf *buf, const char *path)
 {
-    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!path) {
+        if (buf->len)
+            fwrite(buf->data, 1, buf->len, stdout);
+        return tj_cli_stdout_check();
+    }
+    FILE *f = fopen(path, "wb");
     if (!f) {
         tj_cli_error("%s: cannot write: %s", path, strerror(errno));
-        return 73;
+        return TJ_EXIT_CANTCREAT;
     }
     size_t n = buf->len ? fwrite(buf->data, 1, buf->len, f) : 0;
     int bad = n != buf->len;
-    bad |= path ? fclose(f) != 0 : fflush(f) != 0;
+    bad |= fclose(f) != 0;
     if (bad) {
-        tj_cli_error("%s: write error: %s", path ? path : "<stdout>", strerror(errno));
-        return 74;
+        tj_cli_error("%s: write error: %s", path, strerror(errno));
+        return TJ_EXIT_IOERR;
     }
     return 0;
 }
 
+/* Set once the loss of standard output has been reported. */
+static bool stdout_lost;
+
+static int stdout_error(int err)
+{
+    if (err)
+        tj_cli_error("<stdout>: write error: %s", strerror(err));
+    else
+        tj_cli_error("<stdout>: write error");
+    stdout_lost = true;
+    return TJ_EXIT_IOERR;
+}
+
+int tj_cli_stdout_check(void)
+{
+    if (stdout_lost)
+        return TJ_EXIT_IOERR;
+    /* A write that failed earlier may have left nothing to flush: its error flag remains, but
+     * errno may since have changed, so the reason is given only when the flush itself fails. */
+    errno = 0;
+    if (fflush(stdout) != 0)
+        return stdout_error(errno);
+    if (ferror(stdout))
+        return stdout_error(0);
+    return 0;
+}
+
+int tj_cli_stdout_close(int status)
+{
+    int rc = tj_cli_stdout_check();
+    /* Everything is flushed now, so a standard output that was closed before the run (EBADF)
+     * lost nothing; any other failure of the close may have lost data. */
+    if (fclose(stdout) != 0 && errno != EBADF && !rc)
+        rc = stdout_error(errno);
+    return rc ? tj_cli_worse(status, rc) : status;
+}
+
 int tj_cli_worse(int a, int b)
 {
-    /* Rank: 0 < 75 (partial) < everything else, which keeps the first seen. */
-    if (a == 0)
+    /* Rank: 0 < partial < everything else, which keeps the first seen. */
+    if (a == TJ_EXIT_OK)
         return b;
-    if (a == 75 && b != 0)
+    if (a == TJ_EXIT_PARTIAL && b != TJ_EXIT_OK)
         return b;
     return a;
 }

@@ -9,6 +9,20 @@
 
 #include <stdbool.h>
 
+/* The exit statuses of the command line (sysexits.h), as PRODUCT.md lists them. */
+enum tj_exit {
+    TJ_EXIT_OK = 0,
+    TJ_EXIT_USAGE = 64,       /* bad option or argument */
+    TJ_EXIT_DATA = 65,        /* bad input data: invalid UTF-8 or a NUL byte */
+    TJ_EXIT_NOINPUT = 66,     /* input missing or unreadable */
+    TJ_EXIT_UNAVAILABLE = 69, /* provider unreachable */
+    TJ_EXIT_CANTCREAT = 73,   /* cannot create an output file */
+    TJ_EXIT_IOERR = 74,       /* I/O error, e.g. writing to a full disk */
+    TJ_EXIT_PARTIAL = 75,     /* some segments failed, or the run was interrupted */
+    TJ_EXIT_AUTH = 77,        /* provider refused the credentials */
+    TJ_EXIT_CONFIG = 78,      /* bad configuration or glossary */
+};
+
 struct tj_cmd {
     const char *name;
     const char *summary;
@@ -92,8 +106,18 @@ bool tj_cli_parse_size(const char *arg, size_t min, size_t max, size_t *out);
  * Returns 0, or prints the error and returns its exit status (65 bad data, 66 missing). */
 int tj_cli_read(const char *path, char **data, size_t *len);
 
-/* Writes buf to stdout (or to path when not NULL); returns 0 or 74 with a message. */
+/* Writes buf to stdout (or to path when not NULL); returns 0, TJ_EXIT_CANTCREAT when path
+ * cannot be created, or TJ_EXIT_IOERR, after a message. */
 int tj_cli_write(const struct tj_buf *buf, const char *path);
+
+/* Flushes standard output and returns 0, or TJ_EXIT_IOERR when a write to it has failed (a full
+ * disk, a closed pipe). The message is printed once however often this is called, so commands
+ * that stream may call it to stop early. */
+int tj_cli_stdout_check(void);
+
+/* Flushes and closes standard output at exit; returns status, or TJ_EXIT_IOERR after the
+ * message when output was lost and status did not report a worse error already. */
+int tj_cli_stdout_close(int status);
 
 /* The worse of two exit statuses: errors about the input outrank partial results. */
 int tj_cli_worse(int a, int b);

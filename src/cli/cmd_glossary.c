@@ -110,10 +110,10 @@ static int run_check(int argc, char **argv)
     int status = 0;
     if (rc == TJ_ERR_NOINPUT) {
         tj_cli_error("%s", diag.message);
-        status = 66;
+        status = TJ_EXIT_NOINPUT;
     } else if (rc != TJ_OK) {
         tj_cli_error("%s", diag.message);
-        status = 78;
+        status = TJ_EXIT_CONFIG;
     } else {
         size_t warnings = tj_glossary_overrides(g);
         for (size_t i = 0; i < warnings; i++) {

@@ -31,7 +31,7 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
     FILE *f = std ? stdin : fopen(path, "rb");
     if (!f) {
         tj_cli_error("%s: %s", name, strerror(errno));
-        return 66;
+        return TJ_EXIT_NOINPUT;
     }
     char *line = NULL;
     size_t cap = 0, offset = 0, line_no = 0;
@@ -40,12 +40,12 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
     while ((got = getline(&line, &cap, f)) > 0) {
         size_t n = (size_t)got;
         line_no++;
-        size_t skip = line_no == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        size_t skip = line_no == 1 ? tj_input_bom(line, n) : 0;
         struct tj_diag diag;
         if (tj_input_check_at(name, line + skip, n - skip, offset + skip, line_no, &diag) !=
             TJ_OK) {
             tj_cli_error("%s", diag.message);
-            status = 65;
+            status = TJ_EXIT_DATA;
             break;
         }
         offset += n;
@@ -67,10 +67,14 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
             putchar('\n');
         }
         free(spans);
+        if (ferror(stdout)) {
+            status = tj_cli_stdout_check(); /* output is lost: reading on is pointless */
+            break;
+        }
     }
     if (!status && ferror(f)) {
         tj_cli_error("%s: read error: %s", name, strerror(errno));
-        status = 66;
+        status = TJ_EXIT_NOINPUT;
     }
     free(line);
     if (!std)
@@ -131,7 +135,10 @@ static int run(int argc, char **argv)
     tj_buf_init(&out, 0);
     for (size_t i = 0; i < nfiles; i++) {
         if (!json) {
-            status = tj_cli_worse(status, stream_file(files[i], &opt, &first));
+            int st = stream_file(files[i], &opt, &first);
+            status = tj_cli_worse(status, st);
+            if (st == TJ_EXIT_IOERR)
+                break;
             continue;
         }
         char *data;
@@ -147,10 +154,6 @@ static int run(int argc, char **argv)
         free(data);
         tj_write_json(&doc, NULL, &out);
         tj_document_finish(&doc);
-    }
-    if (fflush(stdout) != 0) {
-        tj_cli_error("<stdout>: write error: %s", strerror(errno));
-        status = tj_cli_worse(status, 74);
     }
     status = tj_cli_worse(status, tj_cli_write(&out, NULL));
     tj_buf_finish(&out);

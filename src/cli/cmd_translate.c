@@ -5,6 +5,7 @@
 #include "pipeline.h"
 #include "provider.h"
 #include "segment.h"
+#include "strmap.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -61,6 +62,26 @@ static char *output_path(const char *dir, const char *path, enum format fmt)
     if (n > 3 && strncmp(base + n - 3, ".ar", 3) == 0)
         n -= 3;
     return tj_xasprintf("%s/%.*s%s", dir, (int)n, base, formats[fmt].ext);
+}
+
+/* With --out-dir, refuses two inputs that would be written to the same file (a/x.ar.txt and
+ * b/x.ar.txt), since the second would overwrite the first. Returns 0 or TJ_EXIT_USAGE after
+ * naming both inputs and the file. */
+static int check_out_names(const char *dir, const char *const *files, size_t n, enum format fmt)
+{
+    struct tj_strmap *seen = tj_strmap_create();
+    int status = 0;
+    for (size_t i = 0; i < n && !status; i++) {
+        char *path = output_path(dir, files[i], fmt);
+        const char *earlier = tj_strmap_put(seen, path, strlen(path), (void *)files[i]);
+        if (earlier)
+            status = tj_cli_usage(&tj_cmd_translate, "%s and %s would both be written to %s",
+                                  strcmp(earlier, "-") ? earlier : "<stdin>",
+                                  strcmp(files[i], "-") ? files[i] : "<stdin>", path);
+        free(path);
+    }
+    tj_strmap_destroy(seen);
+    return status;
 }
 
 static int translate_one(const struct options *o, struct tj_provider *p,
@@ -184,10 +205,15 @@ static int run(int argc, char **argv)
     if (status)
         goto out;
     if (o.out_dir) {
+        const char *const *inputs;
+        size_t ninputs = tj_cli_inputs(argc, argv, &inputs);
+        status = check_out_names(o.out_dir, inputs, ninputs, o.format);
+        if (status)
+            goto out;
         struct stat st;
         if (stat(o.out_dir, &st) != 0 && mkdir(o.out_dir, 0777) != 0) {
             tj_cli_error("%s: cannot create output directory: %s", o.out_dir, strerror(errno));
-            status = 73;
+            status = TJ_EXIT_CANTCREAT;
             goto out;
         }
     }
@@ -233,7 +259,7 @@ static int run(int argc, char **argv)
             fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, nfiles, files[i]);
         int st = translate_one(&o, p, g, files[i], &out);
         status = tj_cli_worse(status, st);
-        if (o.out_dir && st != 64 && st != 65 && st != 66) {
+        if (o.out_dir && st != TJ_EXIT_USAGE && st != TJ_EXIT_DATA && st != TJ_EXIT_NOINPUT) {
             char *path = output_path(o.out_dir, files[i], o.format);
             status = tj_cli_worse(status, tj_cli_write(&out, path));
             free(path);

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t tj_input_bom(const char *data, size_t len)
+{
+    return len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 enum tj_status tj_input_check_at(const char *name, const char *data, size_t len, size_t offset,
                                  size_t line, struct tj_diag *diag)
 {
@@ -67,8 +72,8 @@ enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct t
         rc = tj_diag_set(diag, TJ_ERR_NOINPUT, "%s: read error: %s", name, strerror(errno));
         goto out;
     }
-    size_t skip = n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    rc = tj_input_check(name, data + skip, n - skip, diag);
+    size_t skip = tj_input_bom(data, n);
+    rc = tj_input_check_at(name, data + skip, n - skip, skip, 1, diag);
     if (rc != TJ_OK)
         goto out;
     if (skip)

@@ -17,6 +17,11 @@
  * TJ_ERR_DATA when it is larger than TJ_INPUT_MAX or not UTF-8 text. */
 enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct tj_diag *diag);
 
+/* The length of the UTF-8 byte order mark that data[0..len) starts with: 3, or 0 when there is
+ * none. Every reader that drops the mark asks here, and passes this length as the offset of
+ * what follows to tj_input_check_at, so that messages count the file's real bytes. */
+size_t tj_input_bom(const char *data, size_t len);
+
 /* Validates data[0..len) as UTF-8 text; name is used in the message. */
 enum tj_status tj_input_check(const char *name, const char *data, size_t len, struct tj_diag *diag);
 

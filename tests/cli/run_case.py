@@ -11,15 +11,21 @@ A case file has header lines, then sections:
     exit: 65
     requires: shared | freedict            (optional: skip (77) when it is absent)
     env: NAME=VALUE                        (optional, repeatable)
+    stdout-to: /dev/full                   (optional: standard output goes to this file,
+                                            e.g. a full disk, instead of being captured)
     --- input                              (bytes given as {input}; \\xNN escapes allowed)
     --- input-repeat N                     (the body repeated N times, as {input})
+    --- input-file NAME                    (bytes written to {tmp}/NAME, folders made)
     --- stdin                              (bytes on standard input)
     --- stdout                             (exact expected standard output)
     --- stdout-has                         (each line must occur in standard output)
     --- stdout-lacks                       (no line may occur in standard output)
     --- stdout-lines                       (a number: count of non-empty output lines)
     --- stderr-has                         (each line must occur in standard error)
+    --- stderr-lacks                       (no line may occur in standard error)
     --- file NAME                          (each line must occur in {tmp}/NAME)
+    --- absent                             (each line names a path under {tmp} that the
+                                            command must not have created)
 """
 import os
 import re
@@ -70,6 +76,11 @@ def main():
             elif name.startswith("input-repeat "):
                 with open(input_path, "wb") as f:
                     f.write(unescape(body.rstrip("\n")) * int(name.split()[1]) + b"\n")
+            elif name.startswith("input-file "):
+                path = os.path.join(tmp, name[len("input-file "):].strip())
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(unescape(body))
             elif name == "stdin":
                 stdin = unescape(body)
         subst = {"{input}": input_path, "{shared}": shared, "{src}": src, "{tmp}": tmp}
@@ -82,9 +93,15 @@ def main():
         for item in header.get("env", []):
             k, _, v = item.partition("=")
             env[k] = v
-        proc = subprocess.run([tarjim] + args, input=stdin, capture_output=True, env=env,
-                              timeout=120)
-        out = proc.stdout.decode("utf-8", "replace")
+        if "stdout-to" in header:
+            with open(header["stdout-to"][0].replace("{tmp}", tmp), "wb") as sink:
+                proc = subprocess.run([tarjim] + args, input=stdin, stdout=sink,
+                                      stderr=subprocess.PIPE, env=env, timeout=120)
+            out = ""
+        else:
+            proc = subprocess.run([tarjim] + args, input=stdin, capture_output=True, env=env,
+                                  timeout=120)
+            out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
         failures = []
         want_exit = int(header.get("exit", ["0"])[0])
@@ -104,6 +121,11 @@ def main():
                     failures.append(f"{got} non-empty output lines, expected {body.strip()}")
             elif name == "stderr-has":
                 failures += [f"stderr lacks: {l}" for l in lines if l not in err]
+            elif name == "stderr-lacks":
+                failures += [f"stderr has: {l}" for l in lines if l in err]
+            elif name == "absent":
+                failures += [f"{l} was created" for l in lines
+                             if os.path.lexists(os.path.join(tmp, l.strip()))]
             elif name.startswith("file "):
                 path = os.path.join(tmp, name[5:].strip())
                 if not os.path.exists(path):
