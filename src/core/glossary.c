@@ -1,6 +1,7 @@
 /* Glossary storage and TSV loading. */
 #include "glossary.h"
 
+#include "input.h"
 #include "normalize.h"
 #include "strmap.h"
 #include "utf8.h"
@@ -242,9 +243,7 @@ enum tj_status tj_glossary_load_mem(struct tj_glossary *g, const char *name, con
         return tj_diag_set(diag, TJ_ERR_CONFIG, "%s:%zu: %s at byte offset %zu", name, line,
                            nul ? "NUL byte" : "invalid UTF-8", bad);
     }
-    size_t pos = 0, line_no = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
+    size_t pos = tj_input_bom(data, len), line_no = 0;
     char *row = tj_xmalloc(TJ_GLOSSARY_LINE_MAX + 1);
     enum tj_status rc = TJ_OK;
     while (pos < len) {
