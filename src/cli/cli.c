@@ -145,8 +145,6 @@ int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
     *ops = tj_provider_find(e->provider);
     if (!*ops)
         return tj_cli_usage(cmd, "unknown provider '%s' (see 'tarjim providers')", e->provider);
-    if (!e->api_key && (*ops)->key_env)
-        e->api_key = getenv((*ops)->key_env);
     *cfg = (struct tj_provider_config){
         .url = e->url,
         .api_key = e->api_key,
@@ -154,6 +152,7 @@ int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
         .target_lang = "en",
         .freedict_dir = tj_cli_freedict_dir(),
     };
+    tj_provider_env_apply(*ops, cfg, NULL, NULL);
     return 0;
 }
 

@@ -23,15 +23,15 @@ static int run(int argc, char **argv)
     size_t n;
     const struct tj_provider_ops *const *table = tj_provider_table(&n);
     for (size_t i = 0; i < n; i++) {
-        const struct tj_provider_ops *ops = table[i];
+        const struct tj_provider_info *ops = tj_provider_class_info(table[i]);
         const char *state;
         char *index = NULL;
-        if (!ops->needs_key) {
-            state = "ready";
-        } else {
-            const char *key = ops->key_env ? getenv(ops->key_env) : NULL;
-            state = key && *key ? "key set" : "needs a key";
-        }
+        struct tj_provider_config cfg = {0};
+        tj_provider_env_apply(table[i], &cfg, NULL, NULL);
+        if (tj_provider_check_config(table[i], &cfg, NULL) != TJ_OK)
+            state = "needs a key";
+        else
+            state = ops->needs_key ? "key set" : "ready";
         if (strcmp(ops->name, "offline") == 0) {
             index = tj_xasprintf("%s/freedict-ara-eng.index", tj_cli_freedict_dir());
             if (access(index, R_OK) != 0)

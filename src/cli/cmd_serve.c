@@ -45,7 +45,7 @@ static size_t create_providers(const struct tj_provider_ops *chosen,
     struct tj_diag diag;
     enum tj_status rc = tj_provider_create(chosen, cfg, &list[k], &diag);
     if (rc != TJ_OK) {
-        tj_cli_error("provider %s: %s", chosen->name, diag.message);
+        tj_cli_error("provider %s: %s", tj_provider_class_info(chosen)->name, diag.message);
         *status = tj_status_exit_code(rc);
         free(list);
         return 0;
@@ -55,15 +55,12 @@ static size_t create_providers(const struct tj_provider_ops *chosen,
         const struct tj_provider_ops *ops = table[i];
         if (ops == chosen)
             continue;
-        const char *key = ops->key_env ? getenv(ops->key_env) : NULL;
-        if (ops->needs_key && !(key && *key))
-            continue;
         struct tj_provider_config other = {
-            .api_key = key,
             .source_lang = cfg->source_lang,
             .target_lang = cfg->target_lang,
             .freedict_dir = cfg->freedict_dir,
         };
+        tj_provider_env_apply(ops, &other, NULL, NULL);
         if (tj_provider_create(ops, &other, &list[k], NULL) == TJ_OK)
             k++;
     }

@@ -101,7 +101,7 @@ static int translate_one(const struct options *o, struct tj_provider *p,
     enum tj_status rc = tj_client_translate(p, &doc, &stats, &diag);
     if (rc != TJ_OK)
         tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
-    struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats, strcmp(path, "-") ? path : NULL};
+    struct tj_write_meta meta = {tj_provider_name(p), &stats, strcmp(path, "-") ? path : NULL};
     switch (o->format) {
     case FMT_TEXT:
         tj_write_text(&doc, out);
@@ -233,19 +233,19 @@ static int run(int argc, char **argv)
     struct tj_diag diag;
     enum tj_status rc = tj_provider_create(ops, &cfg, &p, &diag);
     if (rc != TJ_OK) {
-        tj_cli_error("provider %s: %s", ops->name, diag.message);
+        tj_cli_error("provider %s: %s", tj_provider_class_info(ops)->name, diag.message);
         status = tj_status_exit_code(rc);
         tj_glossary_destroy(g);
         tj_segmenter_destroy(rules);
         goto out;
     }
     /* Sentences longer than the engine takes in one piece are cut for it. */
-    struct tj_provider_limits lim = {0};
-    ops->limits(tj_provider_state(p), &lim);
+    struct tj_provider_limits lim;
+    tj_provider_limits(p, &lim);
     size_t seg_max = o.seg.max_bytes ? o.seg.max_bytes : TJ_SEGMENT_DEFAULT_MAX;
     if (lim.max_segment_bytes && lim.max_segment_bytes < seg_max)
         o.seg.max_bytes = lim.max_segment_bytes;
-    const char *notice = ops->notice ? ops->notice(tj_provider_state(p)) : NULL;
+    const char *notice = tj_provider_notice(p);
     if (notice)
         tj_cli_note("%s", notice);
 

@@ -29,10 +29,8 @@ static void mark_failed(struct tj_segment *s, const char *why)
 static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs, size_t n,
                                 struct tj_client_stats *st, struct tj_diag *diag)
 {
-    const struct tj_provider_ops *ops = tj_provider_ops(p);
-    void *state = tj_provider_state(p);
-    struct tj_provider_limits lim = {0};
-    ops->limits(state, &lim);
+    struct tj_provider_limits lim;
+    tj_provider_limits(p, &lim);
     size_t per = lim.max_segments ? lim.max_segments : n;
     struct tj_batch_item *items = tj_xcalloc(per, sizeof *items);
     struct tj_result *results = tj_xcalloc(per, sizeof *results);
@@ -44,10 +42,10 @@ static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs,
             items[i] = (struct tj_batch_item){s->source, s->source_len, s->pins, s->npins};
             st->chars_sent += tj_utf8_count(s->source, s->source_len);
         }
-        struct tj_batch batch = {items, k};
+        struct tj_batch batch = {.items = items, .n = k};
         memset(results, 0, k * sizeof *results);
         struct tj_diag sub;
-        enum tj_status brc = ops->translate_local(state, &batch, results, &sub);
+        enum tj_status brc = tj_provider_translate_local(p, &batch, results, &sub);
         st->requests++;
         for (size_t i = 0; i < k; i++) {
             if (brc == TJ_OK && results[i].text) {
@@ -71,7 +69,6 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
 {
     struct tj_client_stats local = {0};
     struct tj_client_stats *st = stats ? stats : &local;
-    const struct tj_provider_ops *ops = tj_provider_ops(p);
     size_t total = tj_document_count(doc);
     struct tj_segment **todo = tj_xcalloc(total, sizeof *todo);
     size_t n = 0;
@@ -91,7 +88,7 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
     if (n > 0) {
         /* Only local engines are in the provider table so far; the HTTP loop arrives with
          * the first remote provider. */
-        assert(ops->translate_local);
+        assert(tj_provider_is_local(p));
         rc = run_local(p, todo, n, st, diag);
     }
     free(todo);

@@ -1,8 +1,16 @@
-/* The provider table and instance lifecycle. */
-#include "provider.h"
+/* The provider table, the wrappers callers go through, and the helpers HTTP providers share. */
+#include "provider_int.h"
 
+#include "utf8.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 extern const struct tj_provider_ops tj_provider_offline;
 
@@ -15,6 +23,9 @@ struct tj_provider {
     void *state;
 };
 
+/* A table written for version v has the fields of version v. */
+#define HAS(ops, v, field) ((ops)->version >= (v) && (ops)->field)
+
 const struct tj_provider_ops *const *tj_provider_table(size_t *n)
 {
     *n = TJ_ARRAY_LEN(table);
@@ -24,17 +35,91 @@ const struct tj_provider_ops *const *tj_provider_table(size_t *n)
 const struct tj_provider_ops *tj_provider_find(const char *name)
 {
     for (size_t i = 0; i < TJ_ARRAY_LEN(table); i++)
-        if (strcmp(table[i]->name, name) == 0)
+        if (strcmp(table[i]->info.name, name) == 0)
             return table[i];
     return NULL;
+}
+
+const struct tj_provider_info *tj_provider_class_info(const struct tj_provider_ops *ops)
+{
+    return &ops->info;
+}
+
+static const char *env_lookup(const char *name, void *ud)
+{
+    (void)ud;
+    return getenv(name);
+}
+
+static const char **config_field(struct tj_provider_config *cfg, enum tj_provider_field f)
+{
+    switch (f) {
+    case TJ_PCFG_URL:
+        return &cfg->url;
+    case TJ_PCFG_API_KEY:
+        return &cfg->api_key;
+    case TJ_PCFG_REGION:
+        return &cfg->region;
+    case TJ_PCFG_MODEL:
+        return &cfg->model;
+    case TJ_PCFG_EMAIL:
+        return &cfg->email;
+    }
+    return NULL;
+}
+
+unsigned tj_provider_env_apply(const struct tj_provider_ops *ops, struct tj_provider_config *cfg,
+                               const char *(*lookup)(const char *name, void *ud), void *ud)
+{
+    if (!lookup)
+        lookup = env_lookup;
+    unsigned set = 0;
+    for (size_t i = 0; i < ops->info.nenv; i++) {
+        const char **slot = config_field(cfg, ops->info.env[i].field);
+        if (!slot || (*slot && **slot))
+            continue;
+        const char *v = lookup(ops->info.env[i].var, ud);
+        if (v && *v) {
+            *slot = v;
+            set |= 1u << ops->info.env[i].field;
+        }
+    }
+    return set;
+}
+
+const char *tj_provider_env_var(const struct tj_provider_ops *ops, enum tj_provider_field field)
+{
+    for (size_t i = 0; i < ops->info.nenv; i++)
+        if (ops->info.env[i].field == field)
+            return ops->info.env[i].var;
+    return NULL;
+}
+
+enum tj_status tj_provider_check_config(const struct tj_provider_ops *ops,
+                                        const struct tj_provider_config *cfg, struct tj_diag *diag)
+{
+    if (HAS(ops, 2, check_config))
+        return ops->check_config(cfg, diag);
+    if (ops->info.needs_key && !(cfg && cfg->api_key && *cfg->api_key)) {
+        const char *var = tj_provider_env_var(ops, TJ_PCFG_API_KEY);
+        return tj_diag_set(diag, TJ_ERR_AUTH, "%s needs an API key: --api-key%s%s", ops->info.name,
+                           var ? " or " : "", var ? var : "");
+    }
+    return TJ_OK;
 }
 
 enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
                                   const struct tj_provider_config *cfg, struct tj_provider **out,
                                   struct tj_diag *diag)
 {
+    struct tj_provider_config none = {0};
+    if (!cfg)
+        cfg = &none;
+    enum tj_status rc = tj_provider_check_config(ops, cfg, diag);
+    if (rc != TJ_OK)
+        return rc;
     void *state = NULL;
-    enum tj_status rc = ops->create ? ops->create(cfg, &state, diag) : TJ_OK;
+    rc = ops->create ? ops->create(cfg, &state, diag) : TJ_OK;
     if (rc != TJ_OK)
         return rc;
     struct tj_provider *p = tj_xcalloc(1, sizeof *p);
@@ -53,14 +138,572 @@ void tj_provider_destroy(struct tj_provider *p)
     free(p);
 }
 
-const struct tj_provider_ops *tj_provider_ops(const struct tj_provider *p)
+const struct tj_provider_ops *tj_provider_class(const struct tj_provider *p)
 {
     return p->ops;
 }
 
-void *tj_provider_state(const struct tj_provider *p)
+const struct tj_provider_info *tj_provider_info(const struct tj_provider *p)
 {
-    return p->state;
+    return &p->ops->info;
+}
+
+const char *tj_provider_name(const struct tj_provider *p)
+{
+    return p->ops->info.name;
+}
+
+bool tj_provider_has(const struct tj_provider *p, unsigned features)
+{
+    return (p->ops->info.features & features) == features;
+}
+
+bool tj_provider_is_local(const struct tj_provider *p)
+{
+    return p->ops->translate_local != NULL;
+}
+
+void tj_provider_limits(const struct tj_provider *p, struct tj_provider_limits *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->ops->limits)
+        p->ops->limits(p->state, out);
+}
+
+const char *tj_provider_notice(const struct tj_provider *p)
+{
+    return p->ops->notice ? p->ops->notice(p->state) : NULL;
+}
+
+size_t tj_provider_item_bytes(const struct tj_provider *p, const struct tj_batch_item *item)
+{
+    if (HAS(p->ops, 2, item_bytes))
+        return p->ops->item_bytes(p->state, item);
+    return item->len;
+}
+
+enum tj_status tj_provider_build_request(const struct tj_provider *p, const struct tj_batch *batch,
+                                         struct tj_http_request *out, struct tj_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    if (!p->ops->build_request)
+        return tj_diag_set(diag, TJ_ERR_USAGE, "%s is a local engine", p->ops->info.name);
+    enum tj_status rc = p->ops->build_request(p->state, batch, out, diag);
+    if (rc != TJ_OK)
+        tj_http_request_finish(out);
+    return rc;
+}
+
+enum tj_perror tj_provider_parse_response(const struct tj_provider *p, const struct tj_batch *batch,
+                                          const struct tj_http_response *resp,
+                                          struct tj_result *results, struct tj_provider_error *err)
+{
+    memset(err, 0, sizeof *err);
+    if (!p->ops->parse_response)
+        return tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL, "%s is a local engine",
+                             p->ops->info.name);
+    enum tj_perror kind = p->ops->parse_response(p->state, batch, resp, results, err);
+    if (kind != TJ_PERR_NONE) {
+        tj_results_finish(results, batch->n);
+        err->kind = kind;
+        if (!err->http_status)
+            err->http_status = resp->status;
+    }
+    return kind;
+}
+
+enum tj_status tj_provider_translate_local(const struct tj_provider *p,
+                                           const struct tj_batch *batch, struct tj_result *results,
+                                           struct tj_diag *diag)
+{
+    if (!p->ops->translate_local)
+        return tj_diag_set(diag, TJ_ERR_USAGE, "%s is not a local engine", p->ops->info.name);
+    return p->ops->translate_local(p->state, batch, results, diag);
+}
+
+/* Splitting a long segment. */
+
+static bool inside_pin(const struct tj_batch_item *item, size_t at)
+{
+    for (size_t i = 0; i < item->npins; i++)
+        if (item->pins[i].start < at && at < item->pins[i].end)
+            return true;
+    return false;
+}
+
+/* True when the character ending at text[at) closes a clause. */
+static bool clause_end(const char *text, size_t at)
+{
+    static const char *const marks[] = {".", "!", "?", ";", ":", ",", "؟", "؛", "،", "…"};
+    for (size_t i = 0; i < TJ_ARRAY_LEN(marks); i++) {
+        size_t k = strlen(marks[i]);
+        if (at >= k && memcmp(text + at - k, marks[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Bytes the part text[from, to) takes as sent. */
+static size_t part_bytes(const struct tj_provider *p, const struct tj_batch_item *item, size_t from,
+                         size_t to, struct tj_pin *scratch)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < item->npins; i++)
+        if (item->pins[i].start >= from && item->pins[i].end <= to) {
+            scratch[n] = item->pins[i];
+            scratch[n].start -= from;
+            scratch[n].end -= from;
+            n++;
+        }
+    struct tj_batch_item part = {item->text + from, to - from, scratch, n};
+    return tj_provider_item_bytes(p, &part);
+}
+
+enum tj_status tj_provider_split_item(const struct tj_provider *p, const struct tj_batch_item *item,
+                                      struct tj_split *out, struct tj_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    struct tj_provider_limits lim;
+    tj_provider_limits(p, &lim);
+    size_t max = lim.max_segment_bytes;
+    struct tj_pin *scratch = tj_xcalloc(item->npins + 1, sizeof *scratch);
+    size_t *cuts = tj_xcalloc(item->len + 2, sizeof *cuts); /* part starts */
+    size_t ncuts = 0;
+    enum tj_status rc = TJ_OK;
+    size_t from = 0;
+    while (from < item->len) {
+        while (from < item->len && item->text[from] == ' ')
+            from++;
+        if (from >= item->len)
+            break;
+        cuts[ncuts++] = from;
+        if (!max || part_bytes(p, item, from, item->len, scratch) <= max)
+            break;
+        /* The best cut: after a clause mark, else at a space; the latest that fits. */
+        size_t best_clause = 0, best_space = 0;
+        for (size_t at = from + 1; at < item->len; at++) {
+            unsigned char c = (unsigned char)item->text[at];
+            if ((c & 0xC0) == 0x80 || inside_pin(item, at))
+                continue;
+            bool space = c == ' ';
+            bool clause = clause_end(item->text, at);
+            if (!space && !clause)
+                continue;
+            if (part_bytes(p, item, from, at, scratch) > max)
+                break;
+            if (clause)
+                best_clause = at;
+            else
+                best_space = at;
+        }
+        size_t cut = best_clause ? best_clause : best_space;
+        if (!cut) {
+            rc = tj_diag_set(diag, TJ_ERR_DATA,
+                             "a word of %zu bytes does not fit the %zu bytes %s takes at once",
+                             item->len - from, max, tj_provider_name(p));
+            goto out;
+        }
+        from = cut;
+    }
+    out->n = ncuts ? ncuts : 1;
+    out->parts = tj_xcalloc(out->n, sizeof *out->parts);
+    out->pins = tj_xcalloc(item->npins + 1, sizeof *out->pins);
+    size_t np = 0;
+    for (size_t k = 0; k < out->n; k++) {
+        size_t a = ncuts ? cuts[k] : 0;
+        size_t b = k + 1 < ncuts ? cuts[k + 1] : item->len;
+        while (b > a && item->text[b - 1] == ' ')
+            b--;
+        struct tj_batch_item *part = &out->parts[k];
+        part->text = item->text + a;
+        part->len = b - a;
+        part->pins = out->pins + np;
+        for (size_t i = 0; i < item->npins; i++)
+            if (item->pins[i].start >= a && item->pins[i].end <= b) {
+                out->pins[np] = item->pins[i];
+                out->pins[np].start -= a;
+                out->pins[np].end -= a;
+                np++;
+                part->npins++;
+            }
+    }
+out:
+    free(cuts);
+    free(scratch);
+    if (rc != TJ_OK)
+        tj_split_finish(out);
+    return rc;
+}
+
+void tj_split_finish(struct tj_split *s)
+{
+    free(s->parts);
+    free(s->pins);
+    memset(s, 0, sizeof *s);
+}
+
+void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct tj_buf_lite {
+        char *p;
+        size_t n;
+    } text = {tj_xstrdup(""), 0};
+    size_t npins = 0;
+    for (size_t k = 0; k < s->n; k++)
+        npins += s->parts[k].npins;
+    out->pin_back = npins ? tj_xcalloc(npins, sizeof *out->pin_back) : NULL;
+    out->npins = npins;
+    size_t at = 0;
+    for (size_t k = 0; k < s->n; k++) {
+        const char *t = parts[k].text ? parts[k].text : "";
+        size_t tl = strlen(t);
+        if (tl) {
+            text.p = tj_xrealloc(text.p, text.n + tl + 2);
+            if (text.n)
+                text.p[text.n++] = ' ';
+            memcpy(text.p + text.n, t, tl + 1);
+            text.n += tl;
+        }
+        for (size_t i = 0; i < s->parts[k].npins; i++)
+            out->pin_back[at + i] = !parts[k].pin_back || parts[k].pin_back[i];
+        at += s->parts[k].npins;
+        out->flags |= parts[k].flags;
+        if (parts[k].qa_code && !out->qa_code) {
+            out->qa_code = parts[k].qa_code;
+            out->qa_message = parts[k].qa_message;
+            parts[k].qa_code = parts[k].qa_message = NULL;
+        }
+        tj_result_finish(&parts[k]);
+    }
+    out->text = text.p;
+}
+
+/* Shared HTTP helpers. */
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? tj_xstrdup(s) : NULL;
+}
+
+void tj_http_base_init(struct tj_http_base *b, const struct tj_provider_config *cfg,
+                       const char *default_url)
+{
+    memset(b, 0, sizeof *b);
+    const char *url = cfg->url && *cfg->url ? cfg->url : default_url;
+    if (url) {
+        size_t n = strlen(url);
+        while (n > 0 && url[n - 1] == '/')
+            n--;
+        b->url = tj_xstrndup(url, n);
+    }
+    b->api_key = dup_or_null(cfg->api_key);
+    b->region = dup_or_null(cfg->region);
+    b->model = dup_or_null(cfg->model);
+    b->email = dup_or_null(cfg->email);
+    b->source_lang = tj_xstrdup(cfg->source_lang && *cfg->source_lang ? cfg->source_lang : "ar");
+    b->target_lang = tj_xstrdup(cfg->target_lang && *cfg->target_lang ? cfg->target_lang : "en");
+    b->variant = dup_or_null(cfg->variant);
+    b->langpair = dup_or_null(cfg->langpair);
+    b->no_context = cfg->no_context;
+}
+
+void tj_http_base_finish(struct tj_http_base *b)
+{
+    free(b->url);
+    if (b->api_key) {
+        /* Do not leave the key lying in freed memory. */
+        volatile char *k = b->api_key;
+        while (*k)
+            *k++ = 0;
+    }
+    free(b->api_key);
+    free(b->region);
+    free(b->model);
+    free(b->email);
+    free(b->source_lang);
+    free(b->target_lang);
+    free(b->variant);
+    free(b->langpair);
+    memset(b, 0, sizeof *b);
+}
+
+void tj_http_request_init(struct tj_http_request *r, const char *method, char *url_take)
+{
+    memset(r, 0, sizeof *r);
+    r->method = tj_xstrdup(method);
+    r->url = url_take;
+    r->headers = tj_xcalloc(1, sizeof *r->headers);
+}
+
+void tj_http_request_header(struct tj_http_request *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *line = tj_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(line, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    size_t k = 0;
+    while (r->headers[k])
+        k++;
+    r->headers = tj_xreallocarray(r->headers, k + 2, sizeof *r->headers);
+    r->headers[k] = line;
+    r->headers[k + 1] = NULL;
+}
+
+void tj_http_request_json(struct tj_http_request *r, json_t *value_take)
+{
+    free(r->body);
+    r->body = json_dumps(value_take, JSON_COMPACT);
+    if (!r->body)
+        r->body = tj_xstrdup("null");
+    r->body_len = strlen(r->body);
+    json_decref(value_take);
+    tj_http_request_header(r, "Content-Type: application/json; charset=UTF-8");
+}
+
+char *tj_url_join(const char *base, const char *path)
+{
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    while (*path == '/')
+        path++;
+    return tj_xasprintf("%.*s/%s", (int)n, base, path);
+}
+
+char *tj_url_escape(const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = tj_xmalloc(3 * len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out[k++] = (char)c;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 15];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *tj_http_response_header(const struct tj_http_response *resp, const char *name,
+                                    char *buf, size_t size)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        const char *h = resp->headers[i];
+        if (!h || strncasecmp(h, name, nl) != 0 || h[nl] != ':')
+            continue;
+        const char *v = h + nl + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t vl = strlen(v);
+        while (vl > 0 &&
+               (v[vl - 1] == ' ' || v[vl - 1] == '\t' || v[vl - 1] == '\r' || v[vl - 1] == '\n'))
+            vl--;
+        if (!size)
+            return NULL;
+        if (vl >= size)
+            vl = size - 1;
+        memcpy(buf, v, vl);
+        buf[vl] = '\0';
+        return buf;
+    }
+    return NULL;
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into seconds since the epoch. */
+static bool parse_http_date(const char *s, long long *out)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char mon[4];
+    int day, year, hh, mm, ss;
+    if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d GMT", &day, mon, &year, &hh, &mm, &ss) != 6)
+        return false;
+    const char *m = strstr(months, mon);
+    if (!m || strlen(mon) != 3 || (m - months) % 3)
+        return false;
+    int month = (int)(m - months) / 3; /* 0-based */
+    if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1970 || year > 9999)
+        return false;
+    /* Days from civil (Howard Hinnant's algorithm), no timegm needed. */
+    int y = year - (month < 2);
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long mp = (month + 9) % 12;
+    long long doy = (153 * mp + 2) / 5 + day - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long days = era * 146097 + doe - 719468;
+    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
+    return true;
+}
+
+double tj_http_response_retry_after(const struct tj_http_response *resp, long long now)
+{
+    char buf[64];
+    const char *v = tj_http_response_header(resp, "retry-after-ms", buf, sizeof buf);
+    if (v) {
+        char *end;
+        double ms = strtod(v, &end);
+        if (end != v && *end == '\0' && ms > 0 && isfinite(ms))
+            return ms / 1000.0;
+    }
+    v = tj_http_response_header(resp, "Retry-After", buf, sizeof buf);
+    if (!v)
+        return 0;
+    char *end;
+    double secs = strtod(v, &end);
+    if (end != v && *end == '\0')
+        return secs > 0 && isfinite(secs) ? secs : 0;
+    long long when;
+    if (parse_http_date(v, &when))
+        return when > now ? (double)(when - now) : 0;
+    return 0;
+}
+
+bool tj_http_response_is_html(const struct tj_http_response *resp)
+{
+    char buf[128];
+    const char *ct = tj_http_response_header(resp, "Content-Type", buf, sizeof buf);
+    if (ct &&
+        (strncasecmp(ct, "text/html", 9) == 0 || strncasecmp(ct, "application/xhtml", 17) == 0))
+        return true;
+    size_t i = 0;
+    while (i < resp->len && isspace((unsigned char)resp->body[i]))
+        i++;
+    return i < resp->len && resp->body[i] == '<';
+}
+
+json_t *tj_http_response_json(const struct tj_http_response *resp)
+{
+    if (!resp->body || resp->len == 0)
+        return NULL;
+    return json_loadb(resp->body, resp->len, JSON_DECODE_ANY, NULL);
+}
+
+enum tj_perror tj_perror_set(struct tj_provider_error *err, enum tj_perror kind, long status,
+                             const char *secret, const char *fmt, ...)
+{
+    err->kind = kind;
+    err->http_status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    if (secret && *secret) {
+        size_t sl = strlen(secret);
+        char *hit;
+        while ((hit = strstr(err->message, secret)) != NULL) {
+            size_t tail = strlen(hit + sl);
+            memmove(hit + 3, hit + sl, tail + 1);
+            memcpy(hit, "***", 3);
+            if (sl < 3)
+                break; /* a key shorter than the mask: once is enough to avoid looping */
+        }
+    }
+    for (char *c = err->message; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+    /* A cut inside a multibyte character would leave invalid UTF-8. */
+    size_t n = strlen(err->message);
+    size_t i = n;
+    while (i > 0 && ((unsigned char)err->message[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0 && (unsigned char)err->message[i - 1] >= 0xC0 &&
+        tj_utf8_seq_len((const unsigned char *)err->message + i - 1, n - i + 1) == 0)
+        err->message[i - 1] = '\0';
+    return kind;
+}
+
+enum tj_perror tj_perror_from_status(const struct tj_http_response *resp,
+                                     struct tj_provider_error *err, const char *provider,
+                                     const char *secret, const char *detail)
+{
+    long st = resp->status;
+    enum tj_perror kind;
+    const char *what;
+    if (st == 401 || st == 403) {
+        kind = TJ_PERR_AUTH;
+        what = "credentials refused";
+    } else if (st == 413 || st == 414) {
+        kind = TJ_PERR_TOO_LARGE;
+        what = "request too large";
+    } else if (st == 456) {
+        kind = TJ_PERR_QUOTA;
+        what = "quota exceeded";
+    } else if (st == 408 || st == 429 || st == 529) {
+        kind = TJ_PERR_RETRYABLE;
+        what = "too many requests";
+    } else if (st >= 500) {
+        kind = TJ_PERR_RETRYABLE;
+        what = "server error";
+    } else if (st >= 400) {
+        kind = TJ_PERR_BAD_REQUEST;
+        what = "request refused";
+    } else if (st >= 200 && st < 300 && tj_http_response_is_html(resp)) {
+        kind = TJ_PERR_PROTOCOL;
+        what = "an HTML page instead of the API's answer";
+    } else {
+        kind = TJ_PERR_PROTOCOL;
+        what = "unexpected answer";
+    }
+    if (!detail && tj_http_response_is_html(resp))
+        detail = "an HTML page";
+    tj_perror_set(err, kind, st, secret, "%s: HTTP %ld: %s%s%s", provider, st, what,
+                  detail && *detail ? ": " : "", detail ? detail : "");
+    if (kind == TJ_PERR_RETRYABLE)
+        err->retry_after = tj_http_response_retry_after(resp, (long long)time(NULL));
+    return kind;
+}
+
+/* True when s[0..len) is mostly Arabic: at least as many Arabic letters as Latin ones. */
+static bool mostly_arabic(const char *s, size_t len)
+{
+    size_t ar = 0, lat = 0, i = 0;
+    while (i < len) {
+        uint32_t cp = tj_utf8_next(s, len, &i);
+        if (tj_is_arabic_letter(cp))
+            ar++;
+        else if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+            lat++;
+    }
+    return ar > 0 && ar >= lat;
+}
+
+static bool blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!isspace((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+void tj_result_set(struct tj_result *res, const struct tj_batch_item *item, char *english_take,
+                   bool *pin_back_take)
+{
+    tj_result_finish(res);
+    res->text = english_take ? english_take : tj_xstrdup("");
+    res->pin_back = pin_back_take;
+    res->npins = pin_back_take ? item->npins : 0;
+    size_t n = strlen(res->text);
+    if (blank(res->text, n) && !blank(item->text, item->len))
+        res->flags |= TJ_RESULT_EMPTY;
+    else if (mostly_arabic(res->text, n) && tj_utf8_has_arabic(item->text, item->len))
+        res->flags |= TJ_RESULT_ECHO;
+}
+
+void tj_results_finish(struct tj_result *results, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tj_result_finish(&results[i]);
 }
 
 void tj_http_request_finish(struct tj_http_request *r)
@@ -80,5 +723,6 @@ void tj_result_finish(struct tj_result *r)
     free(r->text);
     free(r->qa_code);
     free(r->qa_message);
+    free(r->pin_back);
     memset(r, 0, sizeof *r);
 }

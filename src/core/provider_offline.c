@@ -6,7 +6,7 @@
 #include "glossary.h"
 #include "gloss.h"
 #include "normalize.h"
-#include "provider.h"
+#include "provider_int.h"
 #include "strmap.h"
 #include "utf8.h"
 
@@ -79,18 +79,17 @@ static void offline_destroy(void *state)
     free(o);
 }
 
-static void offline_limits(void *state, struct tj_provider_limits *out)
+static void offline_limits(const void *state, struct tj_provider_limits *out)
 {
     (void)state;
     out->max_segments = 64;
     out->max_bytes = 0;
     out->max_segment_bytes = 0;
-    out->markup = TJ_MARKUP_PINS;
 }
 
-static const char *offline_notice(void *state)
+static const char *offline_notice(const void *state)
 {
-    return ((struct offline *)state)->notice;
+    return ((const struct offline *)state)->notice;
 }
 
 /* The English output under construction, with the spacing rules of English punctuation. */
@@ -459,11 +458,14 @@ static enum tj_status offline_translate(void *state, const struct tj_batch *batc
 }
 
 const struct tj_provider_ops tj_provider_offline = {
-    .name = "offline",
-    .description = "glossary + FreeDict word gloss on this machine (rough draft, no network)",
-    .key_env = NULL,
-    .needs_key = false,
-    .remote = false,
+    .version = TJ_PROVIDER_OPS_VERSION,
+    .info =
+        {
+            .name = "offline",
+            .description =
+                "glossary + FreeDict word gloss on this machine (rough draft, no network)",
+            .features = TJ_PFEAT_LOCAL | TJ_PFEAT_BATCH | TJ_PFEAT_PINS,
+        },
     .create = offline_create,
     .destroy = offline_destroy,
     .limits = offline_limits,

@@ -25,7 +25,7 @@ static struct tj_provider *choose(const struct tj_request *req, json_t *name, en
     }
     const char *s = json_string_value(name);
     for (size_t i = 0; i < env->nproviders; i++)
-        if (strcmp(tj_provider_ops(env->providers[i])->name, s) == 0)
+        if (strcmp(tj_provider_name(env->providers[i]), s) == 0)
             return env->providers[i];
     if (tj_provider_find(s))
         *ret = tj_reply_error(req->conn, MHD_HTTP_BAD_REQUEST, NULL, "provider_not_configured",
@@ -83,7 +83,7 @@ enum MHD_Result tj_h_translate(const struct tj_request *req)
         ret = tj_reply_error(req->conn, MHD_HTTP_BAD_GATEWAY, NULL, error_code(rc), "%s",
                              diag.message);
     } else {
-        struct tj_write_meta meta = {tj_provider_ops(p)->name, &stats, NULL};
+        struct tj_write_meta meta = {tj_provider_name(p), &stats, NULL};
         struct tj_buf out;
         tj_buf_init(&out, 0);
         tj_write_json(&doc, &meta, &out);
