@@ -1,10 +1,10 @@
 /* The provider table, the wrappers callers go through, and the helpers HTTP providers share. */
 #include "provider_int.h"
 
+#include "buf.h"
 #include "utf8.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,10 +345,8 @@ void tj_split_finish(struct tj_split *s)
 void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_result *out)
 {
     memset(out, 0, sizeof *out);
-    struct tj_buf_lite {
-        char *p;
-        size_t n;
-    } text = {tj_xstrdup(""), 0};
+    struct tj_buf text;
+    tj_buf_init(&text, 0);
     size_t npins = 0;
     for (size_t k = 0; k < s->n; k++)
         npins += s->parts[k].npins;
@@ -356,14 +354,10 @@ void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_
     out->npins = npins;
     size_t at = 0;
     for (size_t k = 0; k < s->n; k++) {
-        const char *t = parts[k].text ? parts[k].text : "";
-        size_t tl = strlen(t);
-        if (tl) {
-            text.p = tj_xrealloc(text.p, text.n + tl + 2);
-            if (text.n)
-                text.p[text.n++] = ' ';
-            memcpy(text.p + text.n, t, tl + 1);
-            text.n += tl;
+        if (parts[k].text && parts[k].text[0]) {
+            if (text.len)
+                tj_buf_putc(&text, ' ');
+            tj_buf_puts(&text, parts[k].text);
         }
         for (size_t i = 0; i < s->parts[k].npins; i++)
             out->pin_back[at + i] = !parts[k].pin_back || parts[k].pin_back[i];
@@ -376,7 +370,7 @@ void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_
         }
         tj_result_finish(&parts[k]);
     }
-    out->text = text.p;
+    out->text = tj_buf_take(&text, NULL);
 }
 
 /* Shared HTTP helpers. */
@@ -494,87 +488,12 @@ char *tj_url_escape(const char *s, size_t len)
     return out;
 }
 
-const char *tj_http_response_header(const struct tj_http_response *resp, const char *name,
-                                    char *buf, size_t size)
-{
-    size_t nl = strlen(name);
-    for (size_t i = 0; i < resp->nheaders; i++) {
-        const char *h = resp->headers[i];
-        if (!h || strncasecmp(h, name, nl) != 0 || h[nl] != ':')
-            continue;
-        const char *v = h + nl + 1;
-        while (*v == ' ' || *v == '\t')
-            v++;
-        size_t vl = strlen(v);
-        while (vl > 0 &&
-               (v[vl - 1] == ' ' || v[vl - 1] == '\t' || v[vl - 1] == '\r' || v[vl - 1] == '\n'))
-            vl--;
-        if (!size)
-            return NULL;
-        if (vl >= size)
-            vl = size - 1;
-        memcpy(buf, v, vl);
-        buf[vl] = '\0';
-        return buf;
-    }
-    return NULL;
-}
-
-/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into seconds since the epoch. */
-static bool parse_http_date(const char *s, long long *out)
-{
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    char mon[4];
-    int day, year, hh, mm, ss;
-    if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d GMT", &day, mon, &year, &hh, &mm, &ss) != 6)
-        return false;
-    const char *m = strstr(months, mon);
-    if (!m || strlen(mon) != 3 || (m - months) % 3)
-        return false;
-    int month = (int)(m - months) / 3; /* 0-based */
-    if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1970 || year > 9999)
-        return false;
-    /* Days from civil (Howard Hinnant's algorithm), no timegm needed. */
-    int y = year - (month < 2);
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long mp = (month + 9) % 12;
-    long long doy = (153 * mp + 2) / 5 + day - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    long long days = era * 146097 + doe - 719468;
-    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
-    return true;
-}
-
-double tj_http_response_retry_after(const struct tj_http_response *resp, long long now)
-{
-    char buf[64];
-    const char *v = tj_http_response_header(resp, "retry-after-ms", buf, sizeof buf);
-    if (v) {
-        char *end;
-        double ms = strtod(v, &end);
-        if (end != v && *end == '\0' && ms > 0 && isfinite(ms))
-            return ms / 1000.0;
-    }
-    v = tj_http_response_header(resp, "Retry-After", buf, sizeof buf);
-    if (!v)
-        return 0;
-    char *end;
-    double secs = strtod(v, &end);
-    if (end != v && *end == '\0')
-        return secs > 0 && isfinite(secs) ? secs : 0;
-    long long when;
-    if (parse_http_date(v, &when))
-        return when > now ? (double)(when - now) : 0;
-    return 0;
-}
-
 bool tj_http_response_is_html(const struct tj_http_response *resp)
 {
-    char buf[128];
-    const char *ct = tj_http_response_header(resp, "Content-Type", buf, sizeof buf);
-    if (ct &&
-        (strncasecmp(ct, "text/html", 9) == 0 || strncasecmp(ct, "application/xhtml", 17) == 0))
+    size_t n;
+    const char *ct = tj_http_header(resp, "Content-Type", &n);
+    if (ct && ((n >= 9 && strncasecmp(ct, "text/html", 9) == 0) ||
+               (n >= 17 && strncasecmp(ct, "application/xhtml", 17) == 0)))
         return true;
     size_t i = 0;
     while (i < resp->len && isspace((unsigned char)resp->body[i]))
@@ -660,7 +579,7 @@ enum tj_perror tj_perror_from_status(const struct tj_http_response *resp,
     tj_perror_set(err, kind, st, secret, "%s: HTTP %ld: %s%s%s", provider, st, what,
                   detail && *detail ? ": " : "", detail ? detail : "");
     if (kind == TJ_PERR_RETRYABLE)
-        err->retry_after = tj_http_response_retry_after(resp, (long long)time(NULL));
+        err->retry_after = tj_http_retry_after(resp, (long long)time(NULL));
     return kind;
 }
 

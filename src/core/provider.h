@@ -19,6 +19,7 @@
 #define TJ_PROVIDER_H
 
 #include "document.h"
+#include "http.h"
 #include "tj.h"
 
 #include <stdbool.h>
@@ -138,26 +139,6 @@ enum tj_perror {
     TJ_PERR_PROTOCOL,    /* the response could not be understood (garbage, HTML, wrong count) */
 };
 
-/* A request to send. Everything is owned by the request (release with
- * tj_http_request_finish). Credentials appear only in headers, body or URL query. */
-struct tj_http_request {
-    char *method; /* "GET" or "POST" */
-    char *url;
-    char **headers; /* NULL-terminated "Name: value" lines */
-    char *body;     /* may be NULL */
-    size_t body_len;
-};
-
-/* A response as received, all borrowed from the caller. headers are the header lines as
- * "Name: value" without line ends (of the final response, not of redirects or 100s). */
-struct tj_http_response {
-    long status;
-    const char *const *headers;
-    size_t nheaders;
-    const char *body;
-    size_t len;
-};
-
 struct tj_provider_error {
     enum tj_perror kind;
     long http_status;
@@ -252,14 +233,6 @@ enum tj_perror tj_provider_parse_response(const struct tj_provider *p, const str
 enum tj_status tj_provider_translate_local(const struct tj_provider *p,
                                            const struct tj_batch *batch, struct tj_result *results,
                                            struct tj_diag *diag);
-
-/* The value of the first header called name (case-insensitive) in resp, with surrounding
- * blanks removed, into buf (size bytes); NULL when absent. */
-const char *tj_http_response_header(const struct tj_http_response *resp, const char *name,
-                                    char *buf, size_t size);
-/* Seconds to wait that resp asks for: retry-after-ms, or Retry-After as seconds or as an
- * HTTP date (against now, a time_t); 0 when absent or unreadable. */
-double tj_http_response_retry_after(const struct tj_http_response *resp, long long now);
 
 void tj_http_request_finish(struct tj_http_request *r);
 void tj_result_finish(struct tj_result *r);

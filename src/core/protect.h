@@ -1,0 +1,52 @@
+/* Pin protection: the text a provider receives with each pinned term fixed to its English,
+ * and the English put back in order from what the engine returns.
+ *
+ * Each strategy hands the engine the pinned English in the form it respects best: HTML
+ * elements it must not translate, XML elements listed in DeepL's ignore_tags, placeholder
+ * tokens for engines without markup, or (for LLMs) the Arabic left as it is with the English
+ * given in the prompt. Prefix clitics the pin finder left outside a pin (و ف ب ك ل, ال) travel
+ * written apart with a tatweel (لـ), as Arabic writes them before foreign words, so the engine
+ * still translates them; one the engine leaves in Arabic is rendered in English before the term
+ * on the way back ("to Putin", "and the Kremlin"). Restoring removes the markup, decodes
+ * entities where the text travelled as markup, cleans spacing and punctuation around each term,
+ * and reports per pin whether it came back. Protect and restore are pure functions. */
+#ifndef TJ_PROTECT_H
+#define TJ_PROTECT_H
+
+#include "document.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum tj_protect_kind {
+    TJ_PROTECT_NONE,        /* the text as it is; nothing checked but the English */
+    TJ_PROTECT_HTML,        /* <span translate="no">English</span>, text HTML-escaped */
+    TJ_PROTECT_HTML_CLASS,  /* <span class="notranslate" translate="no">...</span> */
+    TJ_PROTECT_XML,         /* <x>English</x> (ignore_tags=x), text XML-escaped */
+    TJ_PROTECT_PLACEHOLDER, /* ⟦N⟧ for pin N (1-based), the English put back after */
+    TJ_PROTECT_PROMPT,      /* the Arabic as it is; the English travels in the prompt */
+};
+
+/* The text to send for text[0..len) (valid UTF-8) with pins[0..npins) (in source order, not
+ * overlapping). Returns a new NUL-terminated string owned by the caller, its length in
+ * *out_len (may be NULL). */
+char *tj_protect(enum tj_protect_kind kind, const char *text, size_t len, const struct tj_pin *pins,
+                 size_t npins, size_t *out_len);
+
+/* Bytes tj_protect would return, without keeping the text. */
+size_t tj_protect_size(enum tj_protect_kind kind, const char *text, size_t len,
+                       const struct tj_pin *pins, size_t npins);
+
+/* The English from out[0..len), what the engine returned for a text protected with kind:
+ * markup or placeholders replaced by each pin's English, entities decoded (HTML and XML),
+ * clitics left in Arabic before a term rendered in English, spacing and punctuation around
+ * terms cleaned, Arabic comma, semicolon and question mark made English, blanks collapsed.
+ * back[i] (npins entries, may be NULL) is set to whether pin i came back. Returns a new string
+ * owned by the caller. out need not be valid UTF-8 (invalid bytes are replaced by U+FFFD). */
+char *tj_protect_restore(enum tj_protect_kind kind, const struct tj_pin *pins, size_t npins,
+                         const char *out, size_t len, bool *back);
+
+/* The English of a pin (its glossary term), never NULL. */
+const char *tj_protect_english(const struct tj_pin *pin);
+
+#endif
