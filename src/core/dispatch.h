@@ -1,0 +1,70 @@
+/* The remote dispatcher: gets a list of segments through one HTTP provider, as fast as the
+ * service allows, losing none.
+ *
+ * Segments longer than the provider takes are cut into parts (and the parts' English joined
+ * again); segments are packed into batches within the provider's limits; at most `jobs`
+ * requests are in flight over one libcurl multi loop (http.h), paced by token buckets
+ * (requests/s, characters/min) and a circuit breaker (rate.h). A failed request is retried
+ * with backoff (honouring Retry-After); a batch the service finds too large, or whose answer
+ * cannot be understood twice, is split in halves; a segment echoed back untranslated or empty
+ * is tried once more alone. Refused credentials and an exhausted quota stop the provider at
+ * once: every segment not yet translated fails with that reason (for the caller's fallback).
+ * Every item ends done or failed, with the reason. */
+#ifndef TJ_DISPATCH_H
+#define TJ_DISPATCH_H
+
+#include "provider.h"
+#include "rate.h"
+
+#include <signal.h>
+
+struct tj_dispatch_options {
+    unsigned jobs;           /* requests in flight; 0 means the provider's suggestion, else 4 */
+    double timeout;          /* seconds per request; 0 means 30 */
+    double requests_per_sec; /* 0: the provider's default pacing */
+    double chars_per_min;    /* 0: the provider's default pacing */
+    struct tj_retry_policy retry;      /* zero fields take the defaults of rate.h */
+    unsigned breaker_threshold;        /* 0 means 5 */
+    double breaker_cooldown;           /* 0 means 10 s */
+    bool dry_run;                      /* build the requests and count them, send nothing */
+    const volatile sig_atomic_t *stop; /* when it becomes non-zero: send nothing more, let the
+                                          requests in flight finish; may be NULL */
+};
+
+/* One segment to translate. The caller fills text, len, pins, npins and (optionally) context;
+ * the dispatcher fills the rest. */
+struct tj_dispatch_item {
+    const char *text;
+    size_t len;
+    const struct tj_pin *pins;
+    size_t npins;
+    const char *context; /* the article's text before the segment, sent untranslated where the
+                            provider takes context; may be NULL */
+    size_t context_len;
+
+    bool done;               /* translated: result holds the English */
+    struct tj_result result; /* owned by the item's holder: tj_result_finish */
+    char *error;             /* when not done: why, for the segment's QA (owned, free()) */
+    enum tj_perror error_kind;
+};
+
+struct tj_dispatch_stats {
+    size_t requests;   /* HTTP requests sent, retries included */
+    size_t chars_sent; /* characters (code points) of segment text sent: what is billed */
+    size_t retries;
+    size_t splits; /* batches cut in halves */
+    size_t failed; /* items not done */
+};
+
+/* Translates items[0..n) with provider p (an HTTP provider). Returns TJ_OK when every item is
+ * done; otherwise the failed items say why and the status is TJ_ERR_AUTH when the service
+ * refused the credentials, TJ_ERR_UNAVAILABLE when it could not be reached at all,
+ * TJ_ERR_PARTIAL else, with a summary in diag. Stats are added to *st (may be NULL). */
+enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *items, size_t n,
+                               const struct tj_dispatch_options *opts, struct tj_dispatch_stats *st,
+                               struct tj_diag *diag);
+
+/* Releases what the dispatcher left in an item (result and error). */
+void tj_dispatch_item_finish(struct tj_dispatch_item *item);
+
+#endif
