@@ -1,0 +1,982 @@
+/* The fake's translation: Arabic words become English through a small word table built from
+ * the project's example articles (common words only: no name or term of the bundled glossary,
+ * so an unprotected pin comes back as a transliteration, never as its pinned English); any
+ * other Arabic word becomes a fixed Latin transliteration. Digits become ASCII, Arabic
+ * punctuation its English counterpart, and everything else (Latin text, placeholders,
+ * tags) is kept. With markup, protected elements are kept verbatim, as the services do. */
+#include "fake.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void *fake_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+void *fake_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+char *fake_xstrndup(const char *s, size_t n)
+{
+    char *d = fake_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *fake_xstrdup(const char *s)
+{
+    return fake_xstrndup(s, strlen(s));
+}
+
+void fbuf_add(struct fbuf *b, const void *data, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->p = fake_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void fbuf_puts(struct fbuf *b, const char *s)
+{
+    fbuf_add(b, s, strlen(s));
+}
+
+void fbuf_putc(struct fbuf *b, char c)
+{
+    fbuf_add(b, &c, 1);
+}
+
+void fbuf_printf(struct fbuf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        fbuf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = fake_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    fbuf_add(b, big, (size_t)n);
+    free(big);
+}
+
+char *fbuf_take(struct fbuf *b)
+{
+    char *p = b->p ? b->p : fake_xstrdup("");
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void fbuf_free(struct fbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- forms ---------------------------------------------------------------------------- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static char *form_decode(const char *s, size_t n)
+{
+    char *out = fake_xmalloc(n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            out[o++] = ' ';
+        } else if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+                   hexval((unsigned char)s[i + 2]) >= 0) {
+            out[o++] =
+                (char)(hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+void fake_form_parse(struct fake_form *form, const char *body, size_t len)
+{
+    memset(form, 0, sizeof *form);
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && body[end] != '&')
+            end++;
+        if (end > i) {
+            size_t eq = i;
+            while (eq < end && body[eq] != '=')
+                eq++;
+            form->keys = fake_xrealloc(form->keys, (form->n + 1) * sizeof *form->keys);
+            form->values = fake_xrealloc(form->values, (form->n + 1) * sizeof *form->values);
+            form->keys[form->n] = form_decode(body + i, eq - i);
+            form->values[form->n] =
+                eq < end ? form_decode(body + eq + 1, end - eq - 1) : fake_xstrdup("");
+            form->n++;
+        }
+        i = end + 1;
+    }
+}
+
+const char *fake_form_get(const struct fake_form *form, const char *key)
+{
+    for (size_t i = 0; i < form->n; i++)
+        if (strcmp(form->keys[i], key) == 0)
+            return form->values[i];
+    return NULL;
+}
+
+size_t fake_form_all(const struct fake_form *form, const char *key, const char **out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < form->n; i++) {
+        if (strcmp(form->keys[i], key) != 0)
+            continue;
+        if (k < max)
+            out[k] = form->values[i];
+        k++;
+    }
+    return k;
+}
+
+void fake_form_free(struct fake_form *form)
+{
+    for (size_t i = 0; i < form->n; i++) {
+        free(form->keys[i]);
+        free(form->values[i]);
+    }
+    free(form->keys);
+    free(form->values);
+    memset(form, 0, sizeof *form);
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------------------ */
+
+/* The code point at s[*i] (U+FFFD for a bad byte); advances *i. */
+static uint32_t next_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[*i];
+    size_t need;
+    uint32_t cp;
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3, cp = c & 0x07;
+    } else {
+        (*i)++;
+        return 0xFFFD;
+    }
+    if (*i + need >= len) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if ((u[*i + k] & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (u[*i + k] & 0x3F);
+    }
+    *i += need + 1;
+    return cp;
+}
+
+static void put_cp(struct fbuf *b, uint32_t cp)
+{
+    char o[4];
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        fbuf_add(b, o, 1);
+    } else if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        fbuf_add(b, o, 2);
+    } else if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        fbuf_add(b, o, 3);
+    } else {
+        o[0] = (char)(0xF0 | (cp >> 18));
+        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (char)(0x80 | (cp & 0x3F));
+        fbuf_add(b, o, 4);
+    }
+}
+
+size_t fake_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        next_cp(s, len, &i);
+        n++;
+    }
+    return n;
+}
+
+static bool is_arabic_letter(uint32_t cp)
+{
+    return (cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x06D5;
+}
+
+/* Marks and tatweel: part of a word, dropped from it. */
+static bool is_arabic_mark(uint32_t cp)
+{
+    return (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640;
+}
+
+bool fake_has_arabic(const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;)
+        if (is_arabic_letter(next_cp(s, len, &i)))
+            return true;
+    return false;
+}
+
+/* ---- the word table ----------------------------------------------------------------------- */
+
+struct word {
+    const char *ar;
+    const char *en;
+    const char *en_gb; /* NULL: same as en */
+};
+
+/* Common words of the example articles (examples/, *.ar.txt). Keys are matched after normalising
+ * alef forms, alef maqsura and taa marbuta (see norm_letter), and after stripping the clitics و ف ب
+ * ل ك and the article ال, which add "and", "so", "in", "to", "like" and "the". */
+static const struct word words[] = {
+    {"في", "in", NULL},
+    {"من", "from", NULL},
+    {"على", "on", NULL},
+    {"إلى", "to", NULL},
+    {"إن", "that", NULL},
+    {"أن", "that", NULL},
+    {"ما", "what", NULL},
+    {"هل", "will", NULL},
+    {"قد", "may", NULL},
+    {"لا", "not", NULL},
+    {"لم", "did not", NULL},
+    {"قال", "said", NULL},
+    {"قالت", "said", NULL},
+    {"أضاف", "added", NULL},
+    {"التقى", "met", NULL},
+    {"دعا", "called", NULL},
+    {"أعلنت", "announced", NULL},
+    {"يوم", "day", NULL},
+    {"جولة", "round", NULL},
+    {"جديدة", "new", NULL},
+    {"جديد", "new", NULL},
+    {"قبل", "before", NULL},
+    {"بعد", "after", NULL},
+    {"عبر", "via", NULL},
+    {"بين", "between", NULL},
+    {"مع", "with", NULL},
+    {"عن", "about", NULL},
+    {"منذ", "since", NULL},
+    {"نحو", "about", NULL},
+    {"دون", "without", NULL},
+    {"إذا", "if", NULL},
+    {"فيما", "while", NULL},
+    {"وفق", "according to", NULL},
+    {"حول", "about", NULL},
+    {"خلال", "during", NULL},
+    {"أكثر", "more", NULL},
+    {"أقل", "less", NULL},
+    {"ثلاثة", "three", NULL},
+    {"أحد", "one", NULL},
+    {"مرحلة", "phase", NULL},
+    {"الثانية", "second", NULL},
+    {"محادثات", "talks", NULL},
+    {"وفد", "delegation", NULL},
+    {"مصدر", "source", NULL},
+    {"مصادر", "sources", NULL},
+    {"رئيس", "president", NULL},
+    {"وزير", "minister", NULL},
+    {"وزراء", "ministers", NULL},
+    {"الأحد", "Sunday", NULL},
+    {"الاثنين", "Monday", NULL},
+    {"الأربعاء", "Wednesday", NULL},
+    {"أسبوع", "week", NULL},
+    {"الماضي", "last", NULL},
+    {"المقبل", "next", NULL},
+    {"شهر", "month", NULL},
+    {"عام", "year", NULL},
+    {"العام", "general", NULL},
+    {"ساعة", "hour", NULL},
+    {"مليون", "million", NULL},
+    {"ألف", "thousand", NULL},
+    {"برميل", "barrel", NULL},
+    {"دولار", "dollar", NULL},
+    {"نفط", "oil", NULL},
+    {"أسعار", "prices", NULL},
+    {"إنتاج", "production", NULL},
+    {"زيادة", "increase", NULL},
+    {"زيادات", "increases", NULL},
+    {"طلب", "demand", NULL},
+    {"عقوبات", "sanctions", NULL},
+    {"خام", "crude", NULL},
+    {"قوات", "forces", NULL},
+    {"اتفاق", "agreement", NULL},
+    {"هدنة", "truce", NULL},
+    {"مدينة", "city", NULL},
+    {"منطقة", "region", NULL},
+    {"وكالة", "agency", NULL},
+    {"بيان", "statement", NULL},
+    {"هاتف", "phone", NULL},
+    {"أمن", "security", NULL},
+    {"دولية", "international", NULL},
+    {"أمين", "secretary", NULL},
+    {"مبعوث", "envoy", NULL},
+    {"وسطاء", "mediators", NULL},
+    {"محللون", "analysts", NULL},
+    {"شاحنة", "truck", NULL},
+    {"مساعدات", "aid", NULL},
+    {"حركة", "movement", NULL},
+    {"مركز", "center", "centre"},
+    {"مراكز", "centers", "centres"},
+    {"برنامج", "program", "programme"},
+    {"دفاع", "defense", "defence"},
+    {"طاقة", "energy", NULL},
+    {"سوق", "market", NULL},
+    {"حرب", "war", NULL},
+    {"سلام", "peace", NULL},
+    {"حكومة", "government", NULL},
+    {"سكان", "residents", NULL},
+    {"مخيم", "camp", NULL},
+    {"شتاء", "winter", NULL},
+    {"بدء", "start", NULL},
+    {"وقف", "halt", NULL},
+    {"إطلاق", "firing", NULL},
+    {"نار", "fire", NULL},
+};
+
+/* The letter a lookup compares: alef forms → ا, alef maqsura → ي, taa marbuta → ه. */
+static uint32_t norm_letter(uint32_t cp)
+{
+    switch (cp) {
+    case 0x0622: /* آ */
+    case 0x0623: /* أ */
+    case 0x0625: /* إ */
+    case 0x0671: /* ٱ */
+        return 0x0627;
+    case 0x0649: /* ى */
+        return 0x064A;
+    case 0x0629: /* ة */
+        return 0x0647;
+    default:
+        return cp;
+    }
+}
+
+/* Normalised code points of a word (marks dropped); returns the count (at most max). */
+static size_t norm_word(const char *s, size_t len, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = next_cp(s, len, &i);
+        if (is_arabic_mark(cp))
+            continue;
+        if (n < max)
+            out[n] = norm_letter(cp);
+        n++;
+    }
+    return n < max ? n : max;
+}
+
+#define WORD_MAX 64
+#define N_WORDS (sizeof words / sizeof words[0])
+
+static uint32_t keys[N_WORDS][WORD_MAX];
+static size_t key_len[N_WORDS];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static void keys_init(void)
+{
+    for (size_t k = 0; k < N_WORDS; k++)
+        key_len[k] = norm_word(words[k].ar, strlen(words[k].ar), keys[k], WORD_MAX);
+}
+
+static const struct word *lookup(const uint32_t *w, size_t n)
+{
+    pthread_once(&keys_once, keys_init);
+    for (size_t k = 0; k < N_WORDS; k++)
+        if (key_len[k] == n && memcmp(keys[k], w, n * sizeof *w) == 0)
+            return &words[k];
+    return NULL;
+}
+
+/* Latin letters for the Arabic ones, U+0621 ... U+064A (hamza drops out; ع is "e"). */
+static const struct {
+    uint32_t cp;
+    const char *latin;
+} latin[] = {
+    {0x0621, ""},  {0x0622, "a"},  {0x0623, "a"}, {0x0624, "w"},  {0x0625, "i"},  {0x0626, "y"},
+    {0x0627, "a"}, {0x0628, "b"},  {0x0629, "a"}, {0x062A, "t"},  {0x062B, "th"}, {0x062C, "j"},
+    {0x062D, "h"}, {0x062E, "kh"}, {0x062F, "d"}, {0x0630, "dh"}, {0x0631, "r"},  {0x0632, "z"},
+    {0x0633, "s"}, {0x0634, "sh"}, {0x0635, "s"}, {0x0636, "d"},  {0x0637, "t"},  {0x0638, "z"},
+    {0x0639, "e"}, {0x063A, "gh"}, {0x0641, "f"}, {0x0642, "q"},  {0x0643, "k"},  {0x0644, "l"},
+    {0x0645, "m"}, {0x0646, "n"},  {0x0647, "h"}, {0x0648, "w"},  {0x0649, "a"},  {0x064A, "y"},
+};
+
+static const char *translit(uint32_t cp)
+{
+    for (size_t k = 0; k < sizeof latin / sizeof latin[0]; k++)
+        if (latin[k].cp == cp)
+            return latin[k].latin;
+    return "x";
+}
+
+struct prefix {
+    uint32_t cp[2];
+    size_t n;
+    const char *en;
+};
+
+/* Clitics in the order they stack: conjunction, then preposition, then article. */
+static const struct prefix conjs[] = {{{0x0648}, 1, "and"}, {{0x0641}, 1, "so"}};
+static const struct prefix prep[] = {
+    {{0x0628}, 1, "in"}, {{0x0644}, 1, "to"}, {{0x0643}, 1, "like"}};
+static const struct prefix article = {{0x0627, 0x0644}, 2, "the"};
+
+static bool has_prefix(const uint32_t *w, size_t n, const struct prefix *p)
+{
+    return n > p->n + 1 && memcmp(w, p->cp, p->n * sizeof *w) == 0;
+}
+
+/* Tries the stem with the article and prepositions stripped; appends to out on success. */
+static bool try_stem(struct fbuf *out, const uint32_t *w, size_t n, const char *lead, bool gb)
+{
+    const char *pre[3] = {lead, NULL, NULL};
+    for (int with_prep = 0; with_prep < 2; with_prep++) {
+        const uint32_t *s = w;
+        size_t sn = n;
+        pre[1] = NULL;
+        if (with_prep) {
+            size_t k;
+            for (k = 0; k < sizeof prep / sizeof prep[0]; k++)
+                if (has_prefix(s, sn, &prep[k]))
+                    break;
+            if (k == sizeof prep / sizeof prep[0])
+                continue;
+            pre[1] = prep[k].en;
+            s += prep[k].n, sn -= prep[k].n;
+            /* ل + ال is written لل */
+            if (prep[k].cp[0] == 0x0644 && sn > 2 && s[0] == 0x0644) {
+                const struct word *e = lookup(s + 1, sn - 1);
+                if (e) {
+                    if (lead)
+                        fbuf_printf(out, "%s ", lead);
+                    fbuf_printf(out, "to the %s", gb && e->en_gb ? e->en_gb : e->en);
+                    return true;
+                }
+            }
+        }
+        const struct word *e = lookup(s, sn);
+        const char *the = NULL;
+        if (!e && has_prefix(s, sn, &article)) {
+            e = lookup(s + article.n, sn - article.n);
+            the = article.en;
+        }
+        if (!e)
+            continue;
+        for (int k = 0; k < 2; k++)
+            if (pre[k])
+                fbuf_printf(out, "%s ", pre[k]);
+        if (the)
+            fbuf_printf(out, "%s ", the);
+        fbuf_puts(out, gb && e->en_gb ? e->en_gb : e->en);
+        return true;
+    }
+    return false;
+}
+
+/* The English of one Arabic word (bytes s..s+len, marks included). */
+static void word_english(struct fbuf *out, const char *s, size_t len, bool gb)
+{
+    uint32_t w[WORD_MAX];
+    size_t n = norm_word(s, len, w, WORD_MAX);
+    if (try_stem(out, w, n, NULL, gb))
+        return;
+    for (size_t k = 0; k < sizeof conjs / sizeof conjs[0]; k++)
+        if (has_prefix(w, n, &conjs[k]) && try_stem(out, w + 1, n - 1, conjs[k].en, gb))
+            return;
+    size_t before = out->len;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = next_cp(s, len, &i);
+        if (!is_arabic_mark(cp))
+            fbuf_puts(out, translit(cp));
+    }
+    if (out->len == before)
+        fbuf_putc(out, 'x');
+}
+
+/* ---- emitting ----------------------------------------------------------------------------- */
+
+struct emit {
+    struct fbuf out;
+    const struct fake_tr_opts *o;
+    bool cap_next; /* the next letter starts a sentence */
+};
+
+static bool entity_at(const char *s, size_t len, size_t i)
+{
+    size_t k = i + 1;
+    if (k < len && s[k] == '#') {
+        k++;
+        if (k < len && (s[k] == 'x' || s[k] == 'X'))
+            k++;
+        size_t d = k;
+        while (k < len && isxdigit((unsigned char)s[k]))
+            k++;
+        return k > d && k < len && s[k] == ';';
+    }
+    size_t a = k;
+    while (k < len && isalnum((unsigned char)s[k]))
+        k++;
+    return k > a && k < len && s[k] == ';';
+}
+
+/* Appends English text produced for a text node, applying sentence capitals, Google's
+ * escaping and the placeholder fault. */
+static void emit_text(struct emit *e, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (e->cap_next && isalpha((unsigned char)c)) {
+            c = (char)toupper((unsigned char)c);
+            e->cap_next = false;
+        } else if (!isspace((unsigned char)c) && c != '"' && (c & 0x80) == 0 && c != '(') {
+            if (c == '.' || c == '?' || c == '!')
+                e->cap_next = true;
+            else if (isalnum((unsigned char)c))
+                e->cap_next = false;
+        }
+        if (e->o->flags & FK_PLACEHOLDERS) {
+            if (c >= '0' && c <= '9') {
+                put_cp(&e->out, 0x0660 + (uint32_t)(c - '0'));
+                continue;
+            }
+            if (c == '%') {
+                put_cp(&e->out, 0x066A);
+                continue;
+            }
+        }
+        if (e->o->google_escape) {
+            if (c == '\'') {
+                fbuf_puts(&e->out, "&#39;");
+                continue;
+            }
+            if (c == '"') {
+                fbuf_puts(&e->out, "&quot;");
+                continue;
+            }
+            if (c == '>') {
+                fbuf_puts(&e->out, "&gt;");
+                continue;
+            }
+            if (c == '&' && !entity_at(s, len, i)) {
+                fbuf_puts(&e->out, "&amp;");
+                continue;
+            }
+        }
+        fbuf_putc(&e->out, c);
+    }
+}
+
+/* Translates a run of text (no tags in it). */
+static void translate_text(struct emit *e, const char *s, size_t len)
+{
+    struct fbuf piece = {0};
+    for (size_t i = 0; i < len;) {
+        size_t start = i;
+        uint32_t cp = next_cp(s, len, &i);
+        if (is_arabic_letter(cp) || is_arabic_mark(cp)) {
+            size_t end = i;
+            while (end < len) {
+                size_t j = end;
+                uint32_t c2 = next_cp(s, len, &j);
+                if (!is_arabic_letter(c2) && !is_arabic_mark(c2))
+                    break;
+                end = j;
+            }
+            word_english(&piece, s + start, end - start, e->o->en_gb);
+            i = end;
+        } else if (cp >= 0x0660 && cp <= 0x0669) {
+            fbuf_putc(&piece, (char)('0' + (cp - 0x0660)));
+        } else if (cp >= 0x06F0 && cp <= 0x06F9) {
+            fbuf_putc(&piece, (char)('0' + (cp - 0x06F0)));
+        } else if (cp == 0x066B) { /* ٫ decimal separator */
+            fbuf_putc(&piece, '.');
+        } else if (cp == 0x066C || cp == 0x060C) { /* ٬ ، */
+            fbuf_putc(&piece, ',');
+        } else if (cp == 0x061B) { /* ؛ */
+            fbuf_putc(&piece, ';');
+        } else if (cp == 0x061F) { /* ؟ */
+            fbuf_putc(&piece, '?');
+        } else if (cp == 0x066A) { /* ٪ */
+            fbuf_putc(&piece, '%');
+        } else if (cp == 0x00AB || cp == 0x00BB) { /* « » */
+            fbuf_putc(&piece, '"');
+        } else if (cp == 0x200E || cp == 0x200F || cp == 0x061C) {
+            /* direction marks have no place in English */
+        } else if (cp == 0xFFFD) {
+            put_cp(&piece, cp); /* a bad byte: the answer stays UTF-8 */
+        } else {
+            fbuf_add(&piece, s + start, i - start);
+        }
+    }
+    emit_text(e, piece.p ? piece.p : "", piece.len);
+    fbuf_free(&piece);
+}
+
+/* ---- markup ------------------------------------------------------------------------------- */
+
+struct tag {
+    size_t start, end; /* bytes of "<...>" */
+    char name[32];
+    bool closing, self_closing, special; /* </x>, <x/>, <!...> or <?...> */
+};
+
+/* Parses the tag starting at s[i] == '<'; false when it is not a tag. */
+static bool parse_tag(const char *s, size_t len, size_t i, struct tag *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t k = i + 1;
+    if (k >= len)
+        return false;
+    if (s[k] == '!' || s[k] == '?')
+        t->special = true;
+    else if (s[k] == '/')
+        t->closing = true, k++;
+    if (!t->special && (k >= len || !isalpha((unsigned char)s[k])))
+        return false;
+    size_t n = 0;
+    while (!t->special && k < len &&
+           (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '_' || s[k] == ':')) {
+        if (n + 1 < sizeof t->name)
+            t->name[n++] = (char)tolower((unsigned char)s[k]);
+        k++;
+    }
+    char quote = 0;
+    for (; k < len; k++) {
+        if (quote) {
+            if (s[k] == quote)
+                quote = 0;
+        } else if (s[k] == '"' || s[k] == '\'') {
+            quote = s[k];
+        } else if (s[k] == '>') {
+            t->start = i;
+            t->end = k + 1;
+            t->self_closing = k > i && s[k - 1] == '/';
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_void(const char *name)
+{
+    static const char *const v[] = {"br",   "img",  "hr",  "input", "meta",   "link",  "wbr",
+                                    "area", "base", "col", "embed", "source", "track", "param"};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        if (strcmp(v[k], name) == 0)
+            return true;
+    return false;
+}
+
+/* The value of attribute attr in the tag, copied into out; false when absent. */
+static bool tag_attr(const char *s, const struct tag *t, const char *attr, char *out, size_t max)
+{
+    size_t alen = strlen(attr);
+    size_t k = t->start + 1 + strlen(t->name);
+    while (k < t->end) {
+        while (k < t->end && (isspace((unsigned char)s[k]) || s[k] == '/'))
+            k++;
+        size_t ns = k;
+        while (k < t->end && s[k] != '=' && s[k] != '>' && !isspace((unsigned char)s[k]))
+            k++;
+        size_t nl = k - ns;
+        while (k < t->end && isspace((unsigned char)s[k]))
+            k++;
+        size_t vs = k, vl = 0;
+        if (k < t->end && s[k] == '=') {
+            k++;
+            while (k < t->end && isspace((unsigned char)s[k]))
+                k++;
+            if (k < t->end && (s[k] == '"' || s[k] == '\'')) {
+                char q = s[k++];
+                vs = k;
+                while (k < t->end && s[k] != q)
+                    k++;
+                vl = k - vs;
+                k++;
+            } else {
+                vs = k;
+                while (k < t->end && s[k] != '>' && !isspace((unsigned char)s[k]))
+                    k++;
+                vl = k - vs;
+            }
+        }
+        if (nl == alen && strncasecmp(s + ns, attr, alen) == 0) {
+            snprintf(out, max, "%.*s", (int)vl, s + vs);
+            return true;
+        }
+        if (nl == 0)
+            k++;
+    }
+    return false;
+}
+
+static bool tag_protected(const char *s, const struct tag *t, const struct fake_tr_opts *o)
+{
+    if (t->closing || t->special || t->self_closing)
+        return false;
+    if (o->markup == FM_XML) {
+        for (size_t k = 0; k < o->n_ignore; k++)
+            if (strcasecmp(o->ignore_tags[k], t->name) == 0)
+                return true;
+        return false;
+    }
+    if (is_void(t->name))
+        return false;
+    char v[256];
+    if (o->translate_no && tag_attr(s, t, "translate", v, sizeof v) && strcasecmp(v, "no") == 0)
+        return true;
+    if (o->notranslate_class && tag_attr(s, t, "class", v, sizeof v)) {
+        for (char *tok = v; *tok;) {
+            while (*tok == ' ' || *tok == '\t')
+                tok++;
+            size_t n = strcspn(tok, " \t");
+            if (n == 11 && strncasecmp(tok, "notranslate", 11) == 0)
+                return true;
+            tok += n;
+        }
+    }
+    return false;
+}
+
+/* The end tag closing the element opened by open; false when there is none. */
+static bool matching_end(const char *s, size_t len, const struct tag *open, struct tag *end)
+{
+    int depth = 1;
+    for (size_t k = open->end; k < len; k++) {
+        if (s[k] != '<')
+            continue;
+        struct tag t;
+        if (!parse_tag(s, len, k, &t))
+            continue;
+        if (strcmp(t.name, open->name) == 0 && !t.special) {
+            if (t.closing)
+                depth--;
+            else if (!t.self_closing)
+                depth++;
+            if (depth == 0) {
+                *end = t;
+                return true;
+            }
+        }
+        k = t.end - 1;
+    }
+    return false;
+}
+
+static void emit_start_tag(struct emit *e, const char *s, const struct tag *t)
+{
+    if ((e->o->flags & FK_RTL_STYLE) && e->o->markup == FM_HTML && !t->closing && !t->special) {
+        size_t close = t->end - 1 - (t->self_closing ? 1 : 0);
+        fbuf_add(&e->out, s + t->start, close - t->start);
+        fbuf_puts(&e->out, " style=\";text-align:left;direction:ltr\"");
+        fbuf_add(&e->out, s + close, t->end - close);
+        return;
+    }
+    fbuf_add(&e->out, s + t->start, t->end - t->start);
+}
+
+/* The protected text as a careless engine changes it: lower case, Arabic-Indic digits. */
+static void emit_altered(struct emit *e, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= '0' && c <= '9')
+            put_cp(&e->out, 0x0660 + (uint32_t)(c - '0'));
+        else
+            fbuf_putc(&e->out, (char)tolower(c));
+    }
+}
+
+char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts)
+{
+    struct emit e = {.o = opts, .cap_next = true};
+    if (opts->markup == FM_TEXT) {
+        translate_text(&e, src, len);
+        return fbuf_take(&e.out);
+    }
+    size_t text = 0; /* start of the pending text run */
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] != '<')
+            continue;
+        struct tag t;
+        if (!parse_tag(src, len, i, &t))
+            continue;
+        translate_text(&e, src + text, i - text);
+        struct tag end;
+        if (tag_protected(src, &t, opts) && matching_end(src, len, &t, &end)) {
+            unsigned f = opts->flags;
+            const char *inner = src + t.end;
+            size_t inner_len = end.start - t.end;
+            if (f & FK_DROP_PROTECTED) {
+                /* the whole element is lost */
+            } else if (f & FK_UNWRAP) {
+                fbuf_add(&e.out, inner, inner_len);
+            } else {
+                emit_start_tag(&e, src, &t);
+                if (f & FK_ALTER)
+                    emit_altered(&e, inner, inner_len);
+                else
+                    fbuf_add(&e.out, inner, inner_len);
+                if (!(f & FK_DROP_CLOSE))
+                    fbuf_add(&e.out, src + end.start, end.end - end.start);
+            }
+            e.cap_next = false;
+            i = end.end - 1;
+        } else {
+            emit_start_tag(&e, src, &t);
+            i = t.end - 1;
+        }
+        text = i + 1;
+    }
+    translate_text(&e, src + text, len - text);
+    return fbuf_take(&e.out);
+}
+
+char **fake_translate_all(const char *const *src, size_t n, const struct fake_tr_opts *opts)
+{
+    char **t = fake_xmalloc((n ? n : 1) * sizeof *t);
+    for (size_t i = 0; i < n; i++)
+        t[i] = fake_translate(src[i], strlen(src[i]), opts);
+    return t;
+}
+
+void fake_free_all(char **texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    free(texts);
+}
+
+/* ---- entities ---------------------------------------------------------------------------- */
+
+void fake_html_unescape(char *s)
+{
+    static const struct {
+        const char *name;
+        uint32_t cp;
+    } named[] = {{"amp", '&'},   {"lt", '<'},    {"gt", '>'},     {"quot", '"'},
+                 {"apos", '\''}, {"nbsp", 0xA0}, {"laquo", 0xAB}, {"raquo", 0xBB}};
+    size_t len = strlen(s);
+    struct fbuf out = {0};
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '&' && entity_at(s, len, i)) {
+            size_t semi = i + 1;
+            while (s[semi] != ';')
+                semi++;
+            uint32_t cp = 0;
+            if (s[i + 1] == '#') {
+                bool hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+                cp = (uint32_t)strtoul(s + i + (hex ? 3 : 2), NULL, hex ? 16 : 10);
+            } else {
+                for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+                    if (strlen(named[k].name) == semi - i - 1 &&
+                        strncmp(s + i + 1, named[k].name, semi - i - 1) == 0)
+                        cp = named[k].cp;
+            }
+            if (cp && cp < 0x110000 && !(cp >= 0xD800 && cp < 0xE000)) {
+                put_cp(&out, cp);
+                i = semi;
+                continue;
+            }
+        }
+        fbuf_putc(&out, s[i]);
+    }
+    if (out.p)
+        memcpy(s, out.p, out.len + 1); /* never longer than the input */
+    fbuf_free(&out);
+}
+
+/* ---- list faults -------------------------------------------------------------------------- */
+
+size_t fake_mangle_list(unsigned flags, char ***texts, size_t n, const char *const *sources)
+{
+    char **t = *texts;
+    for (size_t i = 0; i < n; i++) {
+        if (flags & FK_ECHO) {
+            free(t[i]);
+            t[i] = fake_xstrdup(sources[i]);
+        } else if (flags & FK_EMPTY) {
+            free(t[i]);
+            t[i] = fake_xstrdup("");
+        }
+    }
+    if (flags & FK_WRONG_COUNT) {
+        if (n > 1) {
+            free(t[n - 1]);
+            n--;
+        } else if (n == 1) {
+            t = fake_xrealloc(t, 2 * sizeof *t);
+            t[1] = fake_xstrdup(t[0]);
+            n = 2;
+        }
+    }
+    *texts = t;
+    return n;
+}
