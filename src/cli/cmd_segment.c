@@ -26,33 +26,12 @@ static bool blank(const char *s, size_t len)
  * (blocks are separated by a blank line). Returns 0 or an exit status, after a message. */
 static int stream_file(const char *path, const struct tj_segment_options *opt, bool *first)
 {
-    bool std = strcmp(path, "-") == 0;
-    const char *name = std ? "<stdin>" : path;
-    FILE *f = std ? stdin : fopen(path, "rb");
-    if (!f) {
-        tj_cli_error("%s: %s", name, strerror(errno));
-        return TJ_EXIT_NOINPUT;
-    }
-    char *line = NULL;
-    size_t cap = 0, offset = 0, line_no = 0;
-    ssize_t got;
-    int status = 0;
-    while ((got = getline(&line, &cap, f)) > 0) {
-        size_t n = (size_t)got;
-        line_no++;
-        size_t skip = line_no == 1 ? tj_input_bom(line, n) : 0;
-        struct tj_diag diag;
-        if (tj_input_check_at(name, line + skip, n - skip, offset + skip, line_no, &diag) !=
-            TJ_OK) {
-            tj_cli_error("%s", diag.message);
-            status = TJ_EXIT_DATA;
-            break;
-        }
-        offset += n;
-        char *s = line + skip;
-        n -= skip;
-        if (n && s[n - 1] == '\n')
-            n--;
+    struct tj_input_lines *in = NULL;
+    struct tj_diag diag;
+    enum tj_status rc = tj_input_lines_open(path, &in, &diag);
+    const char *s;
+    size_t n;
+    while (rc == TJ_OK && (rc = tj_input_lines_next(in, &s, &n, NULL, &diag)) == TJ_OK && s) {
         if (n && s[n - 1] == '\r')
             n--;
         if (blank(s, n))
@@ -68,18 +47,15 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
         }
         free(spans);
         if (ferror(stdout)) {
-            status = tj_cli_stdout_check(); /* output is lost: reading on is pointless */
-            break;
+            tj_input_lines_close(in);
+            return tj_cli_stdout_check(); /* output is lost: reading on is pointless */
         }
     }
-    if (!status && ferror(f)) {
-        tj_cli_error("%s: read error: %s", name, strerror(errno));
-        status = TJ_EXIT_NOINPUT;
-    }
-    free(line);
-    if (!std)
-        fclose(f);
-    return status;
+    tj_input_lines_close(in);
+    if (rc == TJ_OK)
+        return 0;
+    tj_cli_error("%s", diag.message);
+    return tj_status_exit_code(rc);
 }
 
 static const struct option long_opts[] = {
@@ -128,6 +104,8 @@ static int run(int argc, char **argv)
     if (status)
         return status;
     opt.rules = rules ? rules : tj_segmenter_default(lang);
+    if (tj_segmenter_warning(opt.rules))
+        tj_cli_error("warning: %s", tj_segmenter_warning(opt.rules));
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     bool first = true;
@@ -157,6 +135,9 @@ static int run(int argc, char **argv)
     }
     status = tj_cli_worse(status, tj_cli_write(&out, NULL));
     tj_buf_finish(&out);
+    struct tj_diag diag;
+    if (tj_segmenter_limit_hits(opt.rules, &diag))
+        tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
     return status;
 }
