@@ -98,7 +98,8 @@ static int translate_one(const struct options *o, struct tj_provider *p,
     free(data);
     struct tj_client_stats stats = {0};
     struct tj_diag diag;
-    enum tj_status rc = tj_client_translate(p, &doc, &stats, &diag);
+    struct tj_client_options copts = {.jobs = (unsigned)o->jobs, .timeout = (double)o->timeout};
+    enum tj_status rc = tj_client_translate_with(p, &doc, &copts, &stats, &diag);
     if (rc != TJ_OK)
         tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
     struct tj_write_meta meta = {tj_provider_name(p), &stats, strcmp(path, "-") ? path : NULL};

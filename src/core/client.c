@@ -2,10 +2,11 @@
  * loop over build_request/parse_response) serves the remote providers. */
 #include "client.h"
 
+#include "dispatch.h"
 #include "qa.h"
+#include "strmap.h"
 #include "utf8.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +65,94 @@ static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs,
     return rc;
 }
 
+/* The segment before s in its block, as context for services that take it, or NULL. */
+static const struct tj_segment *previous_in_block(const struct tj_document *doc,
+                                                  const struct tj_segment *s)
+{
+    for (size_t b = 0; b < doc->nblocks; b++) {
+        const struct tj_block *bl = &doc->blocks[b];
+        if (bl->nsegs && s >= bl->segs && s < bl->segs + bl->nsegs)
+            return s > bl->segs ? s - 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Sends segs[0..n) to an HTTP provider through the dispatcher. Identical segments are sent
+ * once: the first of each carries the request, the others copy its result. */
+static enum tj_status run_remote(struct tj_provider *p, const struct tj_document *doc,
+                                 struct tj_segment **segs, size_t n,
+                                 const struct tj_client_options *o, struct tj_client_stats *st,
+                                 struct tj_diag *diag)
+{
+    struct tj_dispatch_item *items = tj_xcalloc(n, sizeof *items);
+    size_t *item_of = tj_xcalloc(n, sizeof *item_of);
+    struct tj_strmap *seen = tj_strmap_create();
+    size_t ni = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct tj_segment *s = segs[i];
+        size_t *first = tj_strmap_get(seen, s->source, s->source_len);
+        if (first) {
+            item_of[i] = *first;
+            continue;
+        }
+        item_of[i] = ni;
+        tj_strmap_put(seen, s->source, s->source_len, &item_of[i]);
+        struct tj_dispatch_item *it = &items[ni++];
+        it->text = s->source;
+        it->len = s->source_len;
+        it->pins = s->pins;
+        it->npins = s->npins;
+        const struct tj_segment *prev = previous_in_block(doc, s);
+        if (prev) {
+            it->context = prev->source;
+            it->context_len = prev->source_len;
+        }
+    }
+    struct tj_dispatch_options dop = {0};
+    if (o) {
+        dop.jobs = o->jobs;
+        dop.timeout = o->timeout;
+        dop.requests_per_sec = o->requests_per_sec;
+        dop.chars_per_min = o->chars_per_min;
+        dop.dry_run = o->dry_run;
+        dop.stop = o->stop;
+    }
+    struct tj_dispatch_stats ds = {0};
+    enum tj_status rc = tj_dispatch_run(p, items, ni, &dop, &ds, diag);
+    st->requests += ds.requests;
+    st->chars_sent += ds.chars_sent;
+    st->retries += ds.retries;
+    for (size_t i = 0; i < n; i++) {
+        struct tj_segment *s = segs[i];
+        struct tj_dispatch_item *it = &items[item_of[i]];
+        if (!it->done) {
+            mark_failed(s, it->error ? it->error : "not translated");
+            st->failed++;
+            continue;
+        }
+        tj_segment_set_target(s, it->result.text, strlen(it->result.text), TJ_ORIGIN_PROVIDER);
+        s->engine = tj_provider_name(p);
+        if (it->result.qa_code)
+            tj_segment_add_qa(s, it->result.qa_code, "%s",
+                              it->result.qa_message ? it->result.qa_message : "");
+    }
+    for (size_t i = 0; i < ni; i++)
+        tj_dispatch_item_finish(&items[i]);
+    tj_strmap_destroy(seen);
+    free(item_of);
+    free(items);
+    return rc;
+}
+
 enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
                                    struct tj_client_stats *stats, struct tj_diag *diag)
+{
+    return tj_client_translate_with(p, doc, NULL, stats, diag);
+}
+
+enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
+                                        const struct tj_client_options *opts,
+                                        struct tj_client_stats *stats, struct tj_diag *diag)
 {
     struct tj_client_stats local = {0};
     struct tj_client_stats *st = stats ? stats : &local;
@@ -86,10 +173,10 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
     size_t failed_before = st->failed;
     enum tj_status rc = TJ_OK;
     if (n > 0) {
-        /* Only local engines are in the provider table so far; the HTTP loop arrives with
-         * the first remote provider. */
-        assert(tj_provider_is_local(p));
-        rc = run_local(p, todo, n, st, diag);
+        if (tj_provider_is_local(p))
+            rc = run_local(p, todo, n, st, diag);
+        else
+            rc = run_remote(p, doc, todo, n, opts, st, diag);
     }
     free(todo);
     tj_qa_document(doc);

@@ -9,12 +9,26 @@
 #include "document.h"
 #include "provider.h"
 
+#include <signal.h>
+#include <stdbool.h>
+
 struct tj_client_stats {
     size_t segments;
     size_t requests; /* batches sent to the engine */
     size_t chars_sent;
     size_t tm_hits;
     size_t failed;
+    size_t retries; /* requests sent again */
+};
+
+/* How remote providers are driven; zero fields take the defaults (dispatch.h). */
+struct tj_client_options {
+    unsigned jobs;           /* requests in flight */
+    double timeout;          /* seconds per request */
+    double requests_per_sec; /* pacing; 0: the provider's default */
+    double chars_per_min;
+    bool dry_run; /* count what would be sent, send nothing */
+    const volatile sig_atomic_t *stop; /* may be NULL */
 };
 
 /* Translates every segment of doc with provider p. Returns TJ_OK when all segments were
@@ -22,5 +36,11 @@ struct tj_client_stats {
  * when nothing could be sent. Stats are added to *stats (which may be NULL). */
 enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
                                    struct tj_client_stats *stats, struct tj_diag *diag);
+/* The same with options for remote providers (opts may be NULL). A remote provider's segments
+ * go through the dispatcher (identical segments sent once, the segment before each as
+ * context); each translated segment names its engine. */
+enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
+                                        const struct tj_client_options *opts,
+                                        struct tj_client_stats *stats, struct tj_diag *diag);
 
 #endif

@@ -42,6 +42,7 @@ struct tj_segment {
     size_t input_len; /* its length there: input[offset, offset + input_len) */
     char *target;     /* NULL until translated */
     enum tj_origin origin;
+    const char *engine; /* the provider that produced a provider target (static), or NULL */
     struct tj_pin *pins;
     size_t npins;
     struct tj_qa *qa;

@@ -42,6 +42,8 @@ static json_t *segment_json(const struct tj_segment *s)
     if (s->target) {
         json_object_set_new(o, "target", json_string(s->target));
         json_object_set_new(o, "origin", json_string(tj_origin_name(s->origin)));
+        if (s->engine)
+            json_object_set_new(o, "engine", json_string(s->engine));
     }
     json_t *pins = json_array();
     for (size_t i = 0; i < s->npins; i++) {
