@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -203,10 +204,14 @@ static size_t cut_point(const char *s, size_t start, size_t max)
 /* Rules with an unbounded beforebreak are matched against at most this many characters. */
 #define TJ_BEFORE_WINDOW 32
 
+enum side { BEFORE, AFTER };
+
 struct rule {
     bool brk;
     pcre2_code *before; /* compiled end-anchored; NULL when the side is empty */
     pcre2_code *after;  /* compiled anchored; NULL when empty */
+    char *pattern[2];   /* the two sides as compiled, for messages */
+    size_t line;        /* in the SRX file */
     struct tj_rxinfo bi;
     struct tj_rxinfo ai;
     size_t window;           /* characters to look back for the beforebreak */
@@ -231,6 +236,11 @@ static bool set_has(const struct tj_cpset *set, const uint64_t map[2], uint32_t 
 struct tj_segmenter {
     struct rule *rules;
     size_t n;
+    char *name;    /* of the SRX document */
+    char *warning; /* no languagemap matched: no rule applies */
+    /* Candidates left without a break because a side's match hit the limits, per rule and
+     * side (2 * n). Counted from every thread that segments with this segmenter. */
+    atomic_size_t *hits;
     bool stop[256];      /* ASCII triggers and lead bytes of multi-byte triggers */
     uint64_t second[32]; /* two-byte triggers: bit (cont & 0x3F) of second[lead - 0xC0] */
     uint8_t bmp_trigger[0x10000 / 8]; /* trigger characters of the BMP, one bit each */
@@ -251,6 +261,8 @@ static void rule_finish(struct rule *r)
 {
     pcre2_code_free(r->before);
     pcre2_code_free(r->after);
+    free(r->pattern[BEFORE]);
+    free(r->pattern[AFTER]);
     tj_rxinfo_finish(&r->bi);
     tj_rxinfo_finish(&r->ai);
 }
@@ -262,6 +274,9 @@ void tj_segmenter_destroy(struct tj_segmenter *sg)
     for (size_t i = 0; i < sg->n; i++)
         rule_finish(&sg->rules[i]);
     free(sg->rules);
+    free(sg->hits);
+    free(sg->name);
+    free(sg->warning);
     free(sg->trigger.r);
     free(sg);
 }
@@ -321,6 +336,9 @@ static enum tj_status add_rules(struct tj_segmenter *sg, const struct tj_srx_lan
         struct rule *r = &sg->rules[sg->n++];
         memset(r, 0, sizeof *r);
         r->brk = src->brk;
+        r->line = src->line;
+        r->pattern[BEFORE] = tj_xstrdup(src->before);
+        r->pattern[AFTER] = tj_xstrdup(src->after);
         enum tj_status rc =
             compile(src->before, PCRE2_ENDANCHORED, &r->before, src, "beforebreak", diag);
         if (rc == TJ_OK)
@@ -349,10 +367,13 @@ enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
                                    struct tj_segmenter **out, struct tj_diag *diag)
 {
     struct tj_segmenter *sg = tj_xcalloc(1, sizeof *sg);
+    sg->name = tj_xstrdup(srx->name ? srx->name : "SRX");
     enum tj_status rc = TJ_OK;
+    bool mapped = false;
     for (size_t m = 0; m < srx->nmaps && rc == TJ_OK; m++) {
         if (!tj_srx_map_applies(&srx->maps[m], lang))
             continue;
+        mapped = true;
         for (size_t l = 0; l < srx->nlangs; l++)
             if (strcmp(srx->langs[l].name, srx->maps[m].rules) == 0) {
                 rc = add_rules(sg, &srx->langs[l], diag);
@@ -366,6 +387,12 @@ enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
         *out = NULL;
         return rc;
     }
+    if (!mapped)
+        sg->warning = tj_xasprintf("%s: no languagemap matches language '%.40s': no rule applies",
+                                   sg->name, lang);
+    sg->hits = tj_xcalloc(2 * sg->n + 1, sizeof *sg->hits);
+    for (size_t i = 0; i < 2 * sg->n; i++)
+        atomic_init(&sg->hits[i], 0);
 #ifdef __SSE2__
     sg->simd = true;
     for (unsigned b = 0; b < 256 && sg->simd; b++) {
@@ -393,6 +420,38 @@ enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
     return TJ_OK;
 }
 
+const char *tj_segmenter_warning(const struct tj_segmenter *sg)
+{
+    return sg->warning;
+}
+
+size_t tj_segmenter_limit_hits(const struct tj_segmenter *sg, struct tj_diag *diag)
+{
+    size_t total = 0, rules = 0, first = 0;
+    for (size_t i = 0; i < 2 * sg->n; i++) {
+        size_t h = atomic_load_explicit(&sg->hits[i], memory_order_relaxed);
+        if (h && !rules++)
+            first = i;
+        total += h;
+    }
+    if (total && diag) {
+        const struct rule *r = &sg->rules[first / 2];
+        enum side side = first % 2 ? AFTER : BEFORE;
+        size_t h = atomic_load_explicit(&sg->hits[first], memory_order_relaxed);
+        char more[96] = "";
+        if (rules > 1)
+            snprintf(more, sizeof more, " (and %zu more rule sides, %zu positions in all)",
+                     rules - 1, total);
+        tj_diag_set(diag, TJ_OK,
+                    "%s:%zu: %s '%.120s' exceeded the regex limits (%u backtracking steps, depth "
+                    "%u) at %zu position%s, left without a break%s",
+                    sg->name, r->line, side == AFTER ? "afterbreak" : "beforebreak",
+                    r->pattern[side], (unsigned)TJ_SRX_MATCH_LIMIT, (unsigned)TJ_SRX_DEPTH_LIMIT, h,
+                    h == 1 ? "" : "s", more);
+    }
+    return total;
+}
+
 extern const char tj_srx_default[];
 extern const size_t tj_srx_default_len;
 
@@ -404,7 +463,8 @@ static void build_defaults(void)
     struct tj_srx *srx;
     struct tj_diag diag;
     /* The built-in rules are part of the program: failing to load them is a build error. */
-    if (tj_srx_parse("tarjim.srx", tj_srx_default, tj_srx_default_len, &srx, &diag) != TJ_OK ||
+    const char *name = "built-in srx/tarjim.srx";
+    if (tj_srx_parse(name, tj_srx_default, tj_srx_default_len, &srx, &diag) != TJ_OK ||
         tj_segmenter_create(srx, "ar", &default_segmenter[0], &diag) != TJ_OK ||
         tj_segmenter_create(srx, "en", &default_segmenter[1], &diag) != TJ_OK) {
         fprintf(stderr, "tarjim: built-in segmentation rules: %s\n", diag.message);
@@ -419,38 +479,69 @@ const struct tj_segmenter *tj_segmenter_default(const char *lang)
     return lang && strncmp(lang, "en", 2) == 0 ? default_segmenter[1] : default_segmenter[0];
 }
 
-/* One match block per thread, kept for the thread's life (lines are short and many) and freed
- * when it ends. */
-static pthread_key_t md_key;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+/* What one thread needs to run the rules: a match block, and a match context that bounds each
+ * match (TJ_SRX_MATCH_LIMIT, TJ_SRX_DEPTH_LIMIT) with a JIT stack of its own (a JIT stack
+ * serves one thread at a time). Kept for the thread's life (lines are short and many) and
+ * freed when it ends. */
+struct matcher {
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    pcre2_jit_stack *stack;
+};
 
-static void free_match_data(void *md)
+static pthread_key_t matcher_key;
+static pthread_once_t matcher_once = PTHREAD_ONCE_INIT;
+
+static void free_matcher(void *data)
 {
-    pcre2_match_data_free(md);
+    struct matcher *m = data;
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
+    pcre2_jit_stack_free(m->stack);
+    free(m);
 }
 
-static void make_md_key(void)
+static void make_matcher_key(void)
 {
-    if (pthread_key_create(&md_key, free_match_data) != 0)
+    if (pthread_key_create(&matcher_key, free_matcher) != 0)
         abort();
 }
 
-static pcre2_match_data *thread_match_data(void)
+static struct matcher *thread_matcher(void)
 {
-    pthread_once(&md_once, make_md_key);
-    pcre2_match_data *md = pthread_getspecific(md_key);
-    if (!md) {
-        md = pcre2_match_data_create(4, NULL);
-        if (!md || pthread_setspecific(md_key, md) != 0)
-            abort();
-    }
-    return md;
+    pthread_once(&matcher_once, make_matcher_key);
+    struct matcher *m = pthread_getspecific(matcher_key);
+    if (m)
+        return m;
+    m = tj_xcalloc(1, sizeof *m);
+    m->md = pcre2_match_data_create(4, NULL);
+    m->mc = pcre2_match_context_create(NULL);
+    /* The stack starts small and grows on demand up to its maximum. */
+    m->stack = pcre2_jit_stack_create(32 << 10, TJ_SRX_JIT_STACK_MAX, NULL);
+    if (!m->md || !m->mc || !m->stack || pthread_setspecific(matcher_key, m) != 0)
+        abort();
+    pcre2_set_match_limit(m->mc, TJ_SRX_MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mc, TJ_SRX_DEPTH_LIMIT);
+    pcre2_jit_stack_assign(m->mc, NULL, m->stack);
+    return m;
 }
 
 /* ---- applying the rules -------------------------------------------------------------------- */
 
+enum rx_result { RX_NO, RX_YES, RX_LIMIT };
+
+/* One bounded match. Any error but "no match" (the match, depth or heap limit, the JIT's
+ * stack, memory) means the regex could not be decided within the bounds. */
+static enum rx_result run(const pcre2_code *code, const char *s, size_t len, size_t from,
+                          const struct matcher *m)
+{
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, from, PCRE2_NO_UTF_CHECK, m->md, m->mc);
+    return rc >= 0 ? RX_YES : rc == PCRE2_ERROR_NOMATCH ? RX_NO : RX_LIMIT;
+}
+
 /* Does the rule's beforebreak match the text ending at p? */
-static bool before_matches(const struct rule *r, const char *s, size_t p, pcre2_match_data *md)
+static enum rx_result before_matches(const struct rule *r, const char *s, size_t p,
+                                     const struct matcher *m)
 {
     /* Back up window characters' worth of bytes (at most four each), then forward to a
      * character boundary: a superset of the start positions a match ending at p can have. */
@@ -458,18 +549,20 @@ static bool before_matches(const struct rule *r, const char *s, size_t p, pcre2_
     size_t from = p > back ? p - back : 0;
     while (from < p && ((unsigned char)s[from] & 0xC0) == 0x80)
         from++;
-    return pcre2_match(r->before, (PCRE2_SPTR)s, p, from, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+    return run(r->before, s, p, from, m);
 }
 
-static bool after_matches(const struct rule *r, const char *s, size_t len, size_t p,
-                          pcre2_match_data *md)
+static enum rx_result after_matches(const struct rule *r, const char *s, size_t len, size_t p,
+                                    const struct matcher *m)
 {
-    return pcre2_match(r->after, (PCRE2_SPTR)s, len, p, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+    return run(r->after, s, len, p, m);
 }
 
-/* The SRX decision at position p: the first applicable rule's break value, else no break. */
+/* The SRX decision at position p: the first applicable rule's break value, else no break. A
+ * rule whose regex cannot be decided within the limits leaves p without a break (counted in
+ * sg->hits): a sentence left whole is safer to translate than one cut where no rule said so. */
 static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, size_t p,
-                   uint32_t before_cp, pcre2_match_data *md)
+                   uint32_t before_cp, const struct matcher *m)
 {
     uint32_t after_cp = 0;
     if (p < len) {
@@ -490,9 +583,14 @@ static bool decide(const struct tj_segmenter *sg, const char *s, size_t len, siz
             (p == len || !set_has(&r->ai.first, r->first_ascii, after_cp)))
             continue;
         /* The anchored afterbreak is the cheaper test: it goes first. */
-        if (r->after && !after_matches(r, s, len, p, md))
-            continue;
-        if (r->before && !before_matches(r, s, p, md))
+        enum rx_result a = r->after ? after_matches(r, s, len, p, m) : RX_YES;
+        enum rx_result b = a == RX_YES && r->before ? before_matches(r, s, p, m) : a;
+        if (a == RX_LIMIT || b == RX_LIMIT) {
+            atomic_fetch_add_explicit(&sg->hits[2 * i + (a == RX_LIMIT ? AFTER : BEFORE)], 1,
+                                      memory_order_relaxed);
+            return false;
+        }
+        if (b == RX_NO)
             continue;
         return r->brk;
     }
@@ -627,7 +725,7 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
 {
     const struct tj_segmenter *sg = opt && opt->rules ? opt->rules : tj_segmenter_default("ar");
     size_t max = opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX;
-    pcre2_match_data *md = thread_match_data();
+    const struct matcher *mt = thread_matcher();
     struct tj_span *spans = NULL;
     size_t n = 0, alloc = 0, start = 0, i = 0;
     struct enclosures enc = {.depth = 0};
@@ -702,7 +800,7 @@ size_t tj_segment_line(const char *s, size_t len, const struct tj_segment_option
             continue;
         bool brk = i == forced || i == next_item;
         if (!brk && trigger)
-            brk = decide(sg, s, len, i, cp, md) && !inside_enclosure(&enc, s, len, i);
+            brk = decide(sg, s, len, i, cp, mt) && !inside_enclosure(&enc, s, len, i);
         if (!brk)
             continue;
         while (i - start > max) {

@@ -28,10 +28,23 @@ struct tj_segment_options {
 
 /* Compiles the rules an SRX document gives for language lang ("ar", "en", ...) into a new
  * segmenter owned by the caller. TJ_ERR_CONFIG when a regex does not compile (diag names the
- * rule's line). */
+ * rule's line). No languagemap matching lang is no error: see tj_segmenter_warning. */
 enum tj_status tj_segmenter_create(const struct tj_srx *srx, const char *lang,
                                    struct tj_segmenter **out, struct tj_diag *diag);
 void tj_segmenter_destroy(struct tj_segmenter *sg); /* accepts NULL */
+
+/* A warning for the user about how sg was made, or NULL: "NAME: no languagemap matches
+ * language 'zz': ..." when no map of the SRX document matched the language, so that no rule
+ * applies. The string belongs to sg. */
+const char *tj_segmenter_warning(const struct tj_segmenter *sg);
+
+/* Each match of a rule's regex is bounded (TJ_SRX_MATCH_LIMIT and the other limits in srx.h):
+ * a candidate position where a rule could not be decided within them gets no break, and the
+ * rules after it are not tried there. Returns how many positions this happened at since sg was
+ * created (from any thread); when some and diag is given, diag names the first rule and side
+ * that did it, as "NAME:LINE: beforebreak 'PATTERN' exceeded the regex limits ... at N positions".
+ */
+size_t tj_segmenter_limit_hits(const struct tj_segmenter *sg, struct tj_diag *diag);
 
 /* The built-in rules (srx/tarjim.srx, compiled into the program) for lang: English rules for
  * "en...", Arabic ones otherwise. Compiled once, shared, safe to use from several threads. */

@@ -55,6 +55,38 @@ static void fail(struct parser *p, const char *fmt, const char *arg)
     XML_StopParser(p->xp, XML_FALSE);
 }
 
+/* SRX's yes/no attributes: anything else is refused rather than read as one of them. */
+static bool yes_or_no(struct parser *p, const char *what, const char *v)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
+        return true;
+    if (p->rc != TJ_OK)
+        return false;
+    p->rc = tj_diag_set(p->diag, TJ_ERR_CONFIG, "%s:%lu: %s=\"%.40s\": SRX allows yes or no",
+                        p->name, (unsigned long)XML_GetCurrentLineNumber(p->xp), what, v);
+    XML_StopParser(p->xp, XML_FALSE);
+    return false;
+}
+
+/* Compiles a languagemap's pattern (PCRE2 syntax) as tj_srx_map_applies uses it. NULL when it
+ * does not compile; then, if *rc is still TJ_OK, *rc and diag say so, naming name:line. */
+static pcre2_code *compile_language_pattern(const char *pattern, struct tj_diag *diag,
+                                            enum tj_status *rc, const char *name, size_t line)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
+    if (!code && rc && *rc == TJ_OK) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        *rc = tj_diag_set(diag, TJ_ERR_CONFIG, "%s:%zu: languagepattern '%.100s' at offset %zu: %s",
+                          name, line, pattern, (size_t)off, (const char *)msg);
+    }
+    return code;
+}
+
 static void XMLCALL on_start(void *data, const char *el, const char **atts)
 {
     struct parser *p = data;
@@ -62,6 +94,8 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
     struct tj_srx *srx = p->srx;
     if (strcmp(n, "header") == 0) {
         const char *c = attr(atts, "cascade");
+        if (c && !yes_or_no(p, "header cascade", c))
+            return;
         srx->cascade = c && strcmp(c, "yes") == 0;
     } else if (strcmp(n, "languagerule") == 0) {
         const char *name = attr(atts, "languagerulename");
@@ -79,6 +113,8 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
             return;
         }
         const char *b = attr(atts, "break");
+        if (b && !yes_or_no(p, "rule break", b))
+            return;
         struct tj_srx_language *l = p->lang;
         l->rules = tj_xreallocarray(l->rules, l->nrules + 1, sizeof *l->rules);
         p->rule = &l->rules[l->nrules++];
@@ -104,6 +140,12 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
         m->pattern = tj_srx_regex_to_pcre2(pat, strlen(pat));
         m->rules = tj_xstrdup(name);
         m->line = (size_t)XML_GetCurrentLineNumber(p->xp);
+        pcre2_code *code = compile_language_pattern(m->pattern, p->diag, &p->rc, p->name, m->line);
+        if (!code) {
+            XML_StopParser(p->xp, XML_FALSE);
+            return;
+        }
+        pcre2_code_free(code);
     }
 }
 
@@ -161,15 +203,17 @@ char *tj_srx_regex_to_pcre2(const char *re, size_t len)
 
 bool tj_srx_map_applies(const struct tj_srx_map *m, const char *lang)
 {
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile(
-        (PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
-        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS, &err, &off, NULL);
+    pcre2_code *code = compile_language_pattern(m->pattern, NULL, NULL, NULL, 0);
     if (!code)
         return false;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, NULL);
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (!md || !mc)
+        abort();
+    pcre2_set_match_limit(mc, TJ_SRX_MATCH_LIMIT);
+    pcre2_set_depth_limit(mc, TJ_SRX_DEPTH_LIMIT);
+    int rc = pcre2_match(code, (PCRE2_SPTR)lang, strlen(lang), 0, 0, md, mc);
+    pcre2_match_context_free(mc);
     pcre2_match_data_free(md);
     pcre2_code_free(code);
     return rc >= 0;
@@ -193,6 +237,7 @@ void tj_srx_destroy(struct tj_srx *srx)
         free(srx->maps[i].rules);
     }
     free(srx->maps);
+    free(srx->name);
     free(srx);
 }
 
@@ -204,6 +249,7 @@ enum tj_status tj_srx_parse(const char *name, const char *xml, size_t len, struc
         return tj_diag_set(diag, TJ_ERR_CONFIG, "%s: larger than %zu MiB", name, TJ_SRX_MAX >> 20);
     struct parser p = {.name = name, .rc = TJ_OK, .diag = diag};
     p.srx = tj_xcalloc(1, sizeof *p.srx);
+    p.srx->name = tj_xstrdup(name);
     tj_buf_init(&p.text, 64 << 10);
     p.xp = XML_ParserCreate("UTF-8");
     if (!p.xp)

@@ -31,6 +31,7 @@ struct tj_srx_map {
 };
 
 struct tj_srx {
+    char *name; /* as given to tj_srx_parse, for messages */
     bool cascade;
     struct tj_srx_language *langs;
     size_t nlangs;
@@ -40,7 +41,8 @@ struct tj_srx {
 
 /* Parses an SRX document from xml[0..len); name is used in messages. On success *out is a new
  * struct owned by the caller. TJ_ERR_CONFIG with "name:line: what" for malformed XML, a
- * missing element or attribute, or a map naming an unknown language rule. */
+ * missing element or attribute, a break or cascade other than yes or no, a languagepattern
+ * that is not a valid regex, or a map naming an unknown language rule. */
 enum tj_status tj_srx_parse(const char *name, const char *xml, size_t len, struct tj_srx **out,
                             struct tj_diag *diag);
 
@@ -49,9 +51,20 @@ enum tj_status tj_srx_load(const char *path, struct tj_srx **out, struct tj_diag
 
 void tj_srx_destroy(struct tj_srx *srx); /* accepts NULL */
 
+/* Bounds on one match of a rule's regex, so that a pattern that backtracks without end
+ * ("(a|aa)*\.") fails in about a millisecond instead of running for seconds: PCRE2's match
+ * limit (backtracking steps; also honoured by the JIT), its depth limit (nested backtracking
+ * points, which the interpreter keeps on the heap) and the JIT's stack, which bounds the JIT's
+ * depth instead (1 MiB holds some 30,000 nested repetitions). srx/tarjim.srx needs under a
+ * hundred steps and a depth of 5 on news text; a pattern whose work grows with the line, such
+ * as (?:\S+\s+)*\S+\., fits on lines of tens of KB. */
+#define TJ_SRX_MATCH_LIMIT 100000
+#define TJ_SRX_DEPTH_LIMIT 10000
+#define TJ_SRX_JIT_STACK_MAX ((size_t)1 << 20)
+
 /* True when the map's language pattern matches all of lang ("ar", "en-GB"), ignoring case as
- * CAT tools' upper-case patterns ("AR.*") need. A pattern that does not compile matches
- * nothing. */
+ * CAT tools' upper-case patterns ("AR.*") need. A pattern that does not compile (tj_srx_parse
+ * refuses those) or that hits the limits above matches nothing. */
 bool tj_srx_map_applies(const struct tj_srx_map *m, const char *lang);
 
 /* Rewrites an ICU/Java regex into PCRE2 syntax (\uXXXX becomes \x{XXXX}). Returns a new string

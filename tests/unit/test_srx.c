@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char *src_path(const char *rel)
 {
@@ -126,6 +127,106 @@ static void test_errors(void **state)
     expect_error("", "bad.srx:1:");
 }
 
+/* SRX's yes/no attributes and the language patterns are checked, not read as something else
+ * (break="maybe" used to be a break, a languagepattern that does not compile matched no
+ * language). */
+static void test_invalid_values(void **state)
+{
+    (void)state;
+    expect_error("<srx><body><languagerules><languagerule languagerulename='A'>\n\n"
+                 "<rule break='maybe'><beforebreak>\\.</beforebreak></rule>"
+                 "</languagerule></languagerules><maprules><languagemap languagepattern='.*' "
+                 "languagerulename='A'/></maprules></body></srx>",
+                 "bad.srx:3: rule break=\"maybe\": SRX allows yes or no");
+    expect_error("<srx>\n<header cascade='true'/><body/></srx>",
+                 "bad.srx:2: header cascade=\"true\"");
+    expect_error("<srx><body><languagerules><languagerule languagerulename='A'>"
+                 "</languagerule></languagerules><maprules>\n"
+                 "<languagemap languagepattern='.*' languagerulename='A'/>\n"
+                 "<languagemap languagepattern='(ar|fa' languagerulename='A'/>"
+                 "</maprules></body></srx>",
+                 "bad.srx:3: languagepattern '(ar|fa' at offset 6: missing closing parenthesis");
+}
+
+/* A language no languagemap matches gets no rules, and a warning that says so. */
+static void test_language_without_map(void **state)
+{
+    (void)state;
+    const char *xml = "<srx><body><languagerules><languagerule languagerulename='A'><rule>"
+                      "<beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule>"
+                      "</languagerule></languagerules><maprules>"
+                      "<languagemap languagepattern='ar.*' languagerulename='A'/>"
+                      "</maprules></body></srx>";
+    struct tj_srx *srx;
+    assert_int_equal(tj_srx_parse("ar-only.srx", xml, strlen(xml), &srx, NULL), TJ_OK);
+    struct tj_segmenter *ar, *zz;
+    assert_int_equal(tj_segmenter_create(srx, "ar", &ar, NULL), TJ_OK);
+    assert_int_equal(tj_segmenter_create(srx, "zz", &zz, NULL), TJ_OK);
+    assert_null(tj_segmenter_warning(ar));
+    const char *w = tj_segmenter_warning(zz);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "ar-only.srx: no languagemap matches language 'zz'"));
+    expect(ar, "ab. cd.", "ab. | cd.");
+    expect(zz, "ab. cd.", "ab. cd.");
+    tj_segmenter_destroy(ar);
+    tj_segmenter_destroy(zz);
+    tj_srx_destroy(srx);
+}
+
+/* A rule that backtracks without end, (a|aa)*\. before a run of a's that ends in another
+ * letter, is cut off by the match limit: each such position gets no break, quickly, and the
+ * rule is named. Without the limits each position took some 60 ms. */
+static void test_catastrophic_rule(void **state)
+{
+    (void)state;
+    const char *xml = "<srx><body><languagerules><languagerule languagerulename='A'>\n"
+                      "<rule break='yes'><beforebreak>(a|aa)*\\.</beforebreak>"
+                      "<afterbreak>\\s</afterbreak></rule></languagerule></languagerules>"
+                      "<maprules><languagemap languagepattern='.*' languagerulename='A'/>"
+                      "</maprules></body></srx>";
+    struct tj_srx *srx;
+    assert_int_equal(tj_srx_parse("cat.srx", xml, strlen(xml), &srx, NULL), TJ_OK);
+    struct tj_segmenter *sg;
+    assert_int_equal(tj_segmenter_create(srx, "ar", &sg, NULL), TJ_OK);
+    tj_srx_destroy(srx);
+    assert_int_equal(tj_segmenter_limit_hits(sg, NULL), 0);
+
+    /* "ok." is decided at once (a break); each "aaa...ab." is not. */
+    enum { N = 300 };
+    const char *sentence = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab. ";
+    size_t slen = strlen(sentence);
+    char *line = malloc(4 + N * slen + 5);
+    memcpy(line, "ok. ", 4);
+    for (size_t i = 0; i < N; i++)
+        memcpy(line + 4 + i * slen, sentence, slen);
+    memcpy(line + 4 + N * slen, "end.", 5);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+    struct tj_segment_options opt = {.rules = sg, .max_bytes = 1 << 20};
+    struct tj_span *spans;
+    size_t n = tj_segment_line(line, strlen(line), &opt, &spans);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (secs >= 3.0)
+        print_error("%d limited positions took %.2f s\n", N, secs);
+    assert_true(secs < 3.0);
+
+    assert_int_equal(n, 2);
+    assert_int_equal(spans[0].end, 3); /* "ok." */
+    assert_int_equal(spans[1].end, strlen(line));
+    free(spans);
+    struct tj_diag d;
+    assert_int_equal(tj_segmenter_limit_hits(sg, &d), N);
+    if (!strstr(d.message, "cat.srx:2: beforebreak '(a|aa)*\\.' exceeded the regex limits"))
+        print_error("message: %s\n", d.message);
+    assert_non_null(
+        strstr(d.message, "cat.srx:2: beforebreak '(a|aa)*\\.' exceeded the regex limits"));
+    assert_non_null(strstr(d.message, "at 300 positions, left without a break"));
+    free(line);
+    tj_segmenter_destroy(sg);
+}
+
 static void test_bad_regex(void **state)
 {
     (void)state;
@@ -171,6 +272,9 @@ int main(void)
         cmocka_unit_test(test_exported_file),
         cmocka_unit_test(test_no_cascade),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_invalid_values),
+        cmocka_unit_test(test_language_without_map),
+        cmocka_unit_test(test_catastrophic_rule),
         cmocka_unit_test(test_bad_regex),
         cmocka_unit_test(test_shipped_file_is_the_built_in),
     };
