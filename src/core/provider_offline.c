@@ -6,8 +6,8 @@
 #include "glossary.h"
 #include "gloss.h"
 #include "normalize.h"
+#include "lru.h"
 #include "provider_int.h"
-#include "strmap.h"
 #include "utf8.h"
 
 #include <pthread.h>
@@ -21,16 +21,18 @@ struct cached {
     int role;      /* enum np_role */
 };
 
-/* Words beyond this many are glossed but no longer kept. */
-#define TJ_GLOSS_CACHE_MAX 200000
+/* The most memory the kept glosses take (words, glosses and bookkeeping, all counted): beyond
+ * it the least recently used words are dropped, so that a server fed endless new words stays
+ * within it. */
+#define TJ_GLOSS_CACHE_BYTES ((size_t)16 << 20)
 
 struct offline {
     struct tj_freedict *dict; /* NULL when the dictionary is not installed */
     char notice[TJ_DIAG_MAX + 256];
-    pthread_mutex_t lock;    /* the server's threads share the engine */
-    struct tj_strmap *cache; /* Arabic word as written → struct cached */
-    struct cached **entries;
-    size_t nentries;
+    pthread_mutex_t lock; /* the server's threads share the engine */
+    /* Arabic word as written → its role (one byte), 'y' or 'n' (in the dictionary or not) and
+     * the English. */
+    struct tj_lru *cache;
 };
 
 static enum tj_status offline_create(const struct tj_provider_config *cfg, void **state,
@@ -39,7 +41,7 @@ static enum tj_status offline_create(const struct tj_provider_config *cfg, void 
     (void)diag;
     struct offline *o = tj_xcalloc(1, sizeof *o);
     pthread_mutex_init(&o->lock, NULL);
-    o->cache = tj_strmap_create();
+    o->cache = tj_lru_create(TJ_GLOSS_CACHE_BYTES);
     const char *dir = cfg && cfg->freedict_dir ? cfg->freedict_dir : "/usr/share/dictd";
     char *index = tj_xasprintf("%s/freedict-ara-eng.index", dir);
     char *dict = tj_xasprintf("%s/freedict-ara-eng.dict.dz", dir);
@@ -69,12 +71,7 @@ static void offline_destroy(void *state)
     if (!o)
         return;
     tj_freedict_destroy(o->dict);
-    for (size_t i = 0; i < o->nentries; i++) {
-        free(o->entries[i]->english);
-        free(o->entries[i]);
-    }
-    free(o->entries);
-    tj_strmap_destroy(o->cache);
+    tj_lru_destroy(o->cache);
     pthread_mutex_destroy(&o->lock);
     free(o);
 }
@@ -260,10 +257,11 @@ static struct cached lookup_word(struct offline *st, const char *w, size_t len)
 {
     struct cached c = {NULL, NP_OTHER};
     pthread_mutex_lock(&st->lock);
-    const struct cached *hit = tj_strmap_get(st->cache, w, len);
+    size_t vlen;
+    const char *hit = tj_lru_get(st->cache, w, len, &vlen);
     if (hit) {
-        c.english = hit->english ? tj_xstrdup(hit->english) : NULL;
-        c.role = hit->role;
+        c.role = hit[0];
+        c.english = hit[1] == 'y' ? tj_xstrndup(hit + 2, vlen - 2) : NULL;
     }
     pthread_mutex_unlock(&st->lock);
     if (hit)
@@ -272,16 +270,16 @@ static struct cached lookup_word(struct offline *st, const char *w, size_t len)
     tj_gloss_word(st->dict, w, len, &g);
     c.english = g.found ? g.english : NULL;
     c.role = np_role(w, len);
+    size_t elen = c.english ? strlen(c.english) : 0;
+    char *value = tj_xmalloc(elen + 2);
+    value[0] = (char)c.role;
+    value[1] = c.english ? 'y' : 'n';
+    if (elen)
+        memcpy(value + 2, c.english, elen);
     pthread_mutex_lock(&st->lock);
-    if (st->nentries < TJ_GLOSS_CACHE_MAX && !tj_strmap_get(st->cache, w, len)) {
-        struct cached *e = tj_xmalloc(sizeof *e);
-        e->english = c.english ? tj_xstrdup(c.english) : NULL;
-        e->role = c.role;
-        st->entries = tj_xreallocarray(st->entries, st->nentries + 1, sizeof *st->entries);
-        st->entries[st->nentries++] = e;
-        tj_strmap_put(st->cache, w, len, e);
-    }
+    tj_lru_put(st->cache, w, len, value, elen + 2);
     pthread_mutex_unlock(&st->lock);
+    free(value);
     return c;
 }
 
