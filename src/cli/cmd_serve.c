@@ -1,28 +1,34 @@
-/* tarjim serve: the web editor and its JSON API until SIGINT or SIGTERM. */
+/* tarjim serve: the web editor and its JSON API until SIGINT or SIGTERM, then a graceful stop:
+ * no new connections, requests under way answered (for up to STOP_GRACE_MS), exit 0. */
 #include "cli.h"
 
 #include "provider.h"
 #include "server.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+/* How long a stop waits for requests under way. */
+#define STOP_GRACE_MS 10000
 
 struct options {
     const char *listen;
     const char *token;
+    unsigned max_jobs;
     struct tj_cli_engine engine;
 };
 
 static const struct option long_opts[] = {
-    {"listen", required_argument, NULL, 'l'},
-    {"token", required_argument, NULL, 't'},
-    TJ_CLI_ENGINE_OPTIONS,
-    {"help", no_argument, NULL, 'h'},
-    {0},
+    {"listen", required_argument, NULL, 'l'},   {"token", required_argument, NULL, 't'},
+    {"max-jobs", required_argument, NULL, 'J'}, TJ_CLI_ENGINE_OPTIONS,
+    {"help", no_argument, NULL, 'h'},           {0},
 };
 
 static void log_http(void *cls, const char *message)
@@ -76,6 +82,65 @@ static void wait_for_signal(const sigset_t *set)
         ;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The graceful part of a stop: no new connections, then up to STOP_GRACE_MS for the requests
+ * under way, cut short by a second signal. */
+static void drain(struct tj_server *srv, const sigset_t *set)
+{
+    tj_server_quiesce(srv);
+    size_t pending = tj_server_pending(srv);
+    if (pending)
+        fprintf(stderr, "tarjim: stopping: finishing %zu connection%s (up to %d s)\n", pending,
+                pending == 1 ? "" : "s", STOP_GRACE_MS / 1000);
+    long long deadline = now_ms() + STOP_GRACE_MS;
+    while ((pending = tj_server_pending(srv)) > 0) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            fprintf(stderr, "tarjim: stopping: %zu connection%s cut off\n", pending,
+                    pending == 1 ? "" : "s");
+            return;
+        }
+        struct timespec slice = {0, (left < 50 ? left : 50) * 1000000L};
+        if (sigtimedwait(set, NULL, &slice) >= 0) {
+            fprintf(stderr, "tarjim: stopping now\n");
+            return;
+        }
+    }
+}
+
+/* Room for the server's connections: the soft limit on descriptors raised to the hard one
+ * (up to what the server can use). */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = TJ_SERVER_CONNECTIONS * 2;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        want = rl.rlim_max;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* N in 1..TJ_SERVER_JOBS_MAX, or 0. */
+static unsigned parse_jobs(const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || n < 1 || n > TJ_SERVER_JOBS_MAX)
+        return 0;
+    return (unsigned)n;
+}
+
 static int run(int argc, char **argv)
 {
     struct options o = {.listen = TJ_SERVER_LISTEN_DEFAULT};
@@ -93,6 +158,14 @@ static int run(int argc, char **argv)
             break;
         case 't':
             o.token = optarg;
+            break;
+        case 'J':
+            o.max_jobs = parse_jobs(optarg);
+            if (!o.max_jobs) {
+                status = tj_cli_usage(&tj_cmd_serve, "--max-jobs takes a number from 1 to %u",
+                                      TJ_SERVER_JOBS_MAX);
+                goto out;
+            }
             break;
         case 'h':
             fputs(tj_cmd_serve.usage, stdout);
@@ -134,6 +207,7 @@ static int run(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    raise_nofile();
 
     char *web_dir = tj_xasprintf("%s/web", tj_cli_data_dir());
     struct tj_server_config scfg = {
@@ -144,6 +218,7 @@ static int run(int argc, char **argv)
         .glossary = g,
         .providers = providers,
         .nproviders = nproviders,
+        .max_jobs = o.max_jobs,
         .log = log_http,
     };
     struct tj_server *srv = NULL;
@@ -157,6 +232,7 @@ static int run(int argc, char **argv)
     } else {
         fprintf(stderr, "tarjim: serving on %s\n", tj_server_url(srv));
         wait_for_signal(&stop);
+        drain(srv, &stop);
         tj_server_destroy(srv);
     }
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
@@ -176,12 +252,18 @@ const struct tj_cmd tj_cmd_serve = {
     .usage =
         "Usage: tarjim serve [OPTIONS]\n"
         "Serves the web editor on http://HOST:PORT/ and its JSON API (/api/translate,\n"
-        "/api/providers, /healthz) until interrupted (SIGINT or SIGTERM).\n\n"
+        "/api/providers, /healthz) until interrupted (SIGINT or SIGTERM): it then stops\n"
+        "accepting connections, finishes the requests under way (for up to 10 s; a second\n"
+        "signal stops at once, though a translation already running is finished) and exits\n"
+        "with status 0.\n\n"
         "      --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; [::1]:PORT\n"
         "                          for IPv6; port 0 picks a free port)\n"
         "      --token T           require 'Authorization: Bearer T' on /api/ requests (or\n"
         "                          $TARJIM_TOKEN, which other users cannot see in the process\n"
         "                          list); required on any address other than loopback\n"
+        "      --max-jobs N        translations at once (default: twice the number of\n"
+        "                          processors); past that a request is answered 503 (busy)\n"
+        "                          with Retry-After\n"
         "  -p, --provider NAME     default engine: offline (default; or $TARJIM_PROVIDER)\n"
         "  -u, --url URL           provider base URL\n"
         "  -k, --api-key KEY       provider key (or the provider's environment variable)\n"

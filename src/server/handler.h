@@ -2,7 +2,9 @@
  *
  * A handler runs once per request, after authentication and, when its route takes a JSON
  * body, after the body has been read within the cap and parsed. It queues exactly one
- * response with the reply.h functions and returns what libmicrohttpd's queueing returned. */
+ * response with the reply.h functions and returns what libmicrohttpd's queueing returned.
+ * A job handler (translation, which may take long) runs on a worker thread instead, while the
+ * connection is suspended, and prepares its answer for the server to queue. */
 #ifndef TJ_HANDLER_H
 #define TJ_HANDLER_H
 
@@ -29,12 +31,21 @@ struct tj_request {
     const struct tj_handler_env *env;
 };
 
+/* An answer prepared on a job thread and queued by the server's thread afterwards. */
+struct tj_answer {
+    unsigned status;
+    struct MHD_Response *response; /* owned; NULL when none could be made (the connection is
+                                      then closed) */
+};
+
 /* GET /healthz */
 enum MHD_Result tj_h_health(const struct tj_request *req);
 /* GET /api/providers */
 enum MHD_Result tj_h_providers(const struct tj_request *req);
-/* POST /api/translate */
-enum MHD_Result tj_h_translate(const struct tj_request *req);
+/* POST /api/translate, run as a job (see jobs.h) with the request's body (borrowed, read
+ * within the cap): fills *out. Uses only env, which is shared read-only. */
+void tj_h_translate(const struct tj_handler_env *env, const char *body, size_t len,
+                    struct tj_answer *out);
 /* GET any path outside /api/: the editor's files */
 enum MHD_Result tj_h_static(const struct tj_request *req);
 

@@ -1,6 +1,7 @@
 /* JSON replies and the error shape. */
 #include "reply.h"
 
+#include "conns.h"
 #include "tj.h"
 
 #include <stdarg.h>
@@ -28,18 +29,25 @@ enum MHD_Result tj_reply_queue(struct MHD_Connection *c, unsigned status, struct
         return MHD_NO;
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (tj_conns_closing(c))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-enum MHD_Result tj_reply_json_text(struct MHD_Connection *c, unsigned status, char *data,
-                                   size_t len)
+struct MHD_Response *tj_reply_json_response(char *data, size_t len)
 {
     struct MHD_Response *r = tj_reply_buffer(data, len, json_content_type);
     if (r)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    return tj_reply_queue(c, status, r);
+    return r;
+}
+
+enum MHD_Result tj_reply_json_text(struct MHD_Connection *c, unsigned status, char *data,
+                                   size_t len)
+{
+    return tj_reply_queue(c, status, tj_reply_json_response(data, len));
 }
 
 enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t *take)
@@ -51,14 +59,12 @@ enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t 
     return tj_reply_json_text(c, status, text, strlen(text));
 }
 
-enum MHD_Result tj_reply_error(struct MHD_Connection *c, unsigned status, const char *allow,
-                               const char *code, const char *fmt, ...)
+/* The error document; NULL when it cannot be made. */
+static struct MHD_Response *error_response(unsigned status, const char *allow, const char *code,
+                                           const char *fmt, va_list ap)
 {
     char message[TJ_DIAG_MAX + 64];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
     json_t *doc = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
     if (!doc) {
         /* Not UTF-8 (cut inside a sequence, or quoting the bad bytes of a request): keep the
@@ -71,7 +77,7 @@ enum MHD_Result tj_reply_error(struct MHD_Connection *c, unsigned status, const 
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     if (!text)
-        return MHD_NO;
+        return NULL;
     struct MHD_Response *r = tj_reply_buffer(text, strlen(text), json_content_type);
     if (r) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -80,5 +86,25 @@ enum MHD_Result tj_reply_error(struct MHD_Connection *c, unsigned status, const 
         if (status == MHD_HTTP_UNAUTHORIZED)
             MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     }
+    return r;
+}
+
+struct MHD_Response *tj_reply_error_response(unsigned status, const char *allow, const char *code,
+                                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct MHD_Response *r = error_response(status, allow, code, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+enum MHD_Result tj_reply_error(struct MHD_Connection *c, unsigned status, const char *allow,
+                               const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct MHD_Response *r = error_response(status, allow, code, fmt, ap);
+    va_end(ap);
     return tj_reply_queue(c, status, r);
 }

@@ -11,8 +11,12 @@
 /* A response holding data[0..len) (taken: the response frees it) with the given type, or
  * NULL (data freed) when it cannot be made. */
 struct MHD_Response *tj_reply_buffer(char *data, size_t len, const char *content_type);
-/* Adds the common headers to r (may be NULL: MHD_NO), queues it and releases it. */
+/* Adds the common headers to r (may be NULL: MHD_NO), and "Connection: close" while the
+ * server is draining, queues it and releases it. */
 enum MHD_Result tj_reply_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);
+/* A response holding JSON text data[0..len) (taken), owned by the caller; NULL when it cannot
+ * be made. */
+struct MHD_Response *tj_reply_json_response(char *data, size_t len);
 /* Queues JSON text data[0..len) (taken). */
 enum MHD_Result tj_reply_json_text(struct MHD_Connection *c, unsigned status, char *data,
                                    size_t len);
@@ -23,5 +27,10 @@ enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t 
 enum MHD_Result tj_reply_error(struct MHD_Connection *c, unsigned status, const char *allow,
                                const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The same error document as a response owned by the caller (NULL when it cannot be made),
+ * for answers prepared away from the server's threads and queued later. */
+struct MHD_Response *tj_reply_error_response(unsigned status, const char *allow, const char *code,
+                                             const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

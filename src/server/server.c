@@ -1,20 +1,26 @@
-/* Server lifecycle, the route table and request dispatch: Host check, authentication, route,
- * capped body, then the resource's handler. */
+/* Server lifecycle, the route table and request dispatch: protocol checks, Host check,
+ * authentication, route, capped body, then the resource's handler, or its job on a worker
+ * thread while the connection is suspended. */
 #include "server.h"
 
 #include "body.h"
+#include "conns.h"
 #include "handler.h"
+#include "jobs.h"
 #include "reply.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,38 +35,55 @@ enum route_flags {
 struct route {
     const char *method;
     const char *path; /* NULL: any path outside /api/ */
+    /* One of the two: answers at once, or runs as a job with the raw body (ROUTE_JSON). */
     enum MHD_Result (*handler)(const struct tj_request *req);
+    void (*job)(const struct tj_handler_env *env, const char *body, size_t len,
+                struct tj_answer *out);
     unsigned flags;
 };
 
 static const struct route routes[] = {
-    {"GET", "/healthz", tj_h_health, 0},
-    {"GET", "/api/providers", tj_h_providers, 0},
-    {"POST", "/api/translate", tj_h_translate, ROUTE_JSON},
-    {"GET", NULL, tj_h_static, 0},
+    {"GET", "/healthz", tj_h_health, NULL, 0},
+    {"GET", "/api/providers", tj_h_providers, NULL, 0},
+    {"POST", "/api/translate", NULL, tj_h_translate, ROUTE_JSON},
+    {"GET", NULL, tj_h_static, NULL, 0},
 };
 
 struct tj_server {
     struct MHD_Daemon *daemon;
     struct tj_handler_env env;
     struct tj_provider **providers;
+    struct tj_jobs *jobs;
+    struct tj_conns *conns;
     char *web_dir;
     char *token; /* NULL when none */
     size_t token_len;
     size_t body_max;
     bool loopback_hosts_only;
     unsigned port;
+    int listen_fd; /* ours again once quiesced, closed after the daemon stops; else -1 */
+    bool quiesced;
+    pthread_mutex_t lock; /* bodies */
+    unsigned bodies;      /* request bodies being read or waiting for their job */
+    unsigned bodies_max;
     char url[256 + 32];
     void (*log)(void *cls, const char *message);
     void *log_cls;
 };
 
+enum job_state { JOB_NONE, JOB_RUNNING, JOB_DONE };
+
 /* Per-request state, kept in libmicrohttpd's request context. */
 struct request {
+    struct tj_job job; /* first: the job's callbacks get the request back from it */
+    struct tj_server *server;
+    struct MHD_Connection *conn;
     const struct route *route;
     struct tj_body body;
     bool has_body;
     bool answered;
+    enum job_state state;
+    struct tj_answer answer; /* what the job prepared */
 };
 
 static bool is_api(const char *path)
@@ -152,10 +175,97 @@ static enum MHD_Result answer(struct request *r, enum MHD_Result ret)
     return ret;
 }
 
+struct header_count {
+    const char *name;
+    unsigned n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct header_count *hc = cls;
+    if (strcasecmp(key, hc->name) == 0)
+        hc->n++;
+    return MHD_YES;
+}
+
+/* How many times the request carries the header called name. */
+static unsigned header_count(struct MHD_Connection *c, const char *name)
+{
+    struct header_count hc = {name, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hc);
+    return hc.n;
+}
+
+/* What the HTTP/1.1 grammar requires and libmicrohttpd lets through (RFC 9112 3.2, 6.1, 6.3): a
+ * missing or repeated Host, a repeated Content-Length, both Content-Length and
+ * Transfer-Encoding, or a coding other than chunked: heads that proxies may read differently
+ * from us. NULL when the head is fine. */
+static const char *bad_head(struct MHD_Connection *c, const char *version)
+{
+    unsigned hosts = header_count(c, MHD_HTTP_HEADER_HOST);
+    if (hosts > 1)
+        return "the request has more than one Host header";
+    if (hosts == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+        return "an HTTP/1.1 request needs a Host header";
+    unsigned lengths = header_count(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (lengths > 1)
+        return "the request has more than one Content-Length header";
+    unsigned codings = header_count(c, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (lengths && codings)
+        return "the request has both Content-Length and Transfer-Encoding";
+    const char *coding =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (codings > 1 || (coding && strcasecmp(coding, "chunked") != 0))
+        return "the only Transfer-Encoding understood is a single \"chunked\"";
+    return NULL;
+}
+
+static enum MHD_Result busy(struct request *r, struct MHD_Connection *c, const char *what)
+{
+    struct MHD_Response *resp =
+        tj_reply_error_response(MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "busy",
+                                "the server is busy (%s); try again in a moment", what);
+    if (resp) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", TJ_SERVER_RETRY_AFTER);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
+    return answer(r, tj_reply_queue(c, MHD_HTTP_SERVICE_UNAVAILABLE, resp));
+}
+
+/* Takes one of the slots for request bodies, which bound the memory they hold. */
+static bool body_slot_take(struct tj_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    bool ok = s->bodies < s->bodies_max;
+    if (ok)
+        s->bodies++;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+/* Frees the request's body and its slot (once). */
+static void body_release(struct tj_server *s, struct request *r)
+{
+    if (!r->has_body)
+        return;
+    tj_body_finish(&r->body);
+    r->has_body = false;
+    pthread_mutex_lock(&s->lock);
+    s->bodies--;
+    pthread_mutex_unlock(&s->lock);
+}
+
 /* The first call of a request: everything that can be decided from its headers. */
 static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, const char *path,
-                             const char *method, struct request *r)
+                             const char *method, const char *version, struct request *r)
 {
+    const char *bad = bad_head(c, version);
+    if (bad)
+        return answer(r, tj_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "bad_request", "%s", bad));
     if (s->loopback_hosts_only &&
         !loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
         return answer(r, tj_reply_error(c, MHD_HTTP_FORBIDDEN, NULL, "bad_host",
@@ -182,19 +292,60 @@ static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, cons
                 s->body_max))
             return answer(r, tj_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "too_large",
                                             "the request body is over %zu bytes", s->body_max));
+        if (!body_slot_take(s))
+            return busy(r, c, "too many requests being received");
         tj_body_init(&r->body, s->body_max);
         r->has_body = true;
+        tj_conns_request_begin(c, true);
     }
     return MHD_YES;
+}
+
+static void job_run(struct tj_job *job)
+{
+    struct request *r = (struct request *)job;
+    r->route->job(&r->server->env, r->body.buf.data ? r->body.buf.data : "", r->body.buf.len,
+                  &r->answer);
+    body_release(r->server, r);
+}
+
+static void job_done(struct tj_job *job)
+{
+    struct request *r = (struct request *)job;
+    r->state = JOB_DONE;
+    /* The last touch: from here the server's thread answers and frees the request. */
+    MHD_resume_connection(r->conn);
+}
+
+/* Queues what the job prepared. */
+static enum MHD_Result answer_job(struct request *r, struct MHD_Connection *c)
+{
+    struct MHD_Response *resp = r->answer.response;
+    r->answer.response = NULL;
+    return answer(r, tj_reply_queue(c, r->answer.status, resp));
 }
 
 /* The last call of a request: the body is complete. */
 static enum MHD_Result finish(struct tj_server *s, struct MHD_Connection *c, const char *path,
                               const char *method, struct request *r)
 {
+    tj_conns_request_received(c);
     if (r->has_body && tj_body_too_large(&r->body))
         return answer(r, tj_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "too_large",
                                         "the request body is over %zu bytes", s->body_max));
+    if (r->route->job) {
+        if (!tj_jobs_reserve(s->jobs))
+            return busy(r, c, "all translation slots are taken");
+        r->server = s;
+        r->conn = c;
+        r->job.run = job_run;
+        r->job.done = job_done;
+        r->state = JOB_RUNNING;
+        /* Suspended before the job starts, so that its resume always finds it suspended. */
+        MHD_suspend_connection(c);
+        tj_jobs_start(s->jobs, &r->job);
+        return MHD_YES;
+    }
     json_t *json = NULL;
     if (r->has_body) {
         struct tj_diag diag;
@@ -219,13 +370,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **ctx)
 {
-    (void)version;
     struct tj_server *s = cls;
     struct request *r = *ctx;
     if (!r) {
         r = tj_xcalloc(1, sizeof *r);
         *ctx = r;
-        return begin(s, c, url, method, r);
+        tj_conns_request_begin(c, false);
+        return begin(s, c, url, method, version, r);
     }
     if (*upload_size) {
         size_t n = *upload_size;
@@ -238,20 +389,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->answered)
         return MHD_YES;
+    if (r->state == JOB_DONE)
+        return answer_job(r, c);
     return finish(s, c, url, method, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
                          enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
-    (void)c;
     (void)why;
+    struct tj_server *s = cls;
+    tj_conns_request_end(c);
     struct request *r = *ctx;
     if (!r)
         return;
-    if (r->has_body)
-        tj_body_finish(&r->body);
+    body_release(s, r);
+    if (r->answer.response)
+        MHD_destroy_response(r->answer.response);
     free(r);
     *ctx = NULL;
 }
@@ -374,6 +528,27 @@ static enum tj_status open_listener(const char *addr, struct sockaddr_storage *s
     return TJ_OK;
 }
 
+unsigned tj_server_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    unsigned jobs = (unsigned)(n > TJ_SERVER_JOBS_MAX / 2 ? TJ_SERVER_JOBS_MAX : 2 * n);
+    return jobs < 2 ? 2 : jobs;
+}
+
+/* The connection limit: as asked, but leaving descriptors for everything else. */
+static unsigned connection_limit(unsigned want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t spare = rl.rlim_cur > 256 ? rl.rlim_cur - 128 : rl.rlim_cur / 2;
+        if (spare < want)
+            want = spare < 16 ? 16 : (unsigned)spare;
+    }
+    return want;
+}
+
 enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_server **out,
                                 struct tj_diag *diag)
 {
@@ -389,7 +564,8 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     rc = resolve(host, port, &ss, &len, diag);
     if (rc != TJ_OK)
         return rc;
-    if (!has_token && !is_loopback(&ss))
+    bool loopback = is_loopback(&ss);
+    if (!has_token && !loopback)
         return tj_diag_set(diag, TJ_ERR_CONFIG,
                            "refusing to listen on %s without a token: it is not a loopback "
                            "address, so anyone who can reach it could use the API%s%s",
@@ -397,11 +573,16 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
                            cfg->token_hint ? cfg->token_hint : "");
     if (cfg->nproviders == 0)
         return tj_diag_set(diag, TJ_ERR_CONFIG, "no translation provider");
+    if (cfg->max_jobs > TJ_SERVER_JOBS_MAX)
+        return tj_diag_set(diag, TJ_ERR_USAGE, "at most %u translations at once",
+                           TJ_SERVER_JOBS_MAX);
     rc = open_listener(addr, &ss, len, &fd, diag);
     if (rc != TJ_OK)
         return rc;
 
     struct tj_server *s = tj_xcalloc(1, sizeof *s);
+    s->listen_fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
     s->providers = tj_xcalloc(cfg->nproviders, sizeof *s->providers);
     memcpy(s->providers, cfg->providers, cfg->nproviders * sizeof *s->providers);
     s->web_dir = tj_xstrdup(cfg->web_dir ? cfg->web_dir : "web");
@@ -414,6 +595,18 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     s->body_max = cfg->body_max ? cfg->body_max : TJ_SERVER_BODY_MAX;
     s->log = cfg->log;
     s->log_cls = cfg->log_cls;
+    unsigned max_jobs = cfg->max_jobs ? cfg->max_jobs : tj_server_default_jobs();
+    s->jobs = tj_jobs_create(max_jobs);
+    /* Bodies waiting for a slot are the memory a burst of uploads holds (up to body_max each):
+     * a few per job, then 503 before anything is read. */
+    s->bodies_max = 4 * max_jobs + 16;
+    s->conns = tj_conns_create((cfg->head_timeout ? cfg->head_timeout : 10) * 1000u,
+                               (cfg->body_timeout ? cfg->body_timeout : 60) * 1000u);
+    if (!s->conns) {
+        close(fd);
+        tj_server_destroy(s);
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot start the HTTP server on %s", addr);
+    }
 
     char numeric[sizeof host];
     if (getnameinfo((struct sockaddr *)&ss, sizeof ss, numeric, sizeof numeric, NULL, 0,
@@ -424,18 +617,33 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     snprintf(s->url, sizeof s->url, ss.ss_family == AF_INET6 ? "http://[%s]:%u/" : "http://%s:%u/",
              numeric, s->port);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
+    /* epoll threads that never wait for a translation (jobs run on their own threads while
+     * their connection is suspended); quiescing needs the inter-thread channel. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (s->log)
         flags |= MHD_USE_ERROR_LOG;
+    unsigned threads = cfg->threads ? cfg->threads : TJ_SERVER_THREADS;
+    unsigned limit =
+        connection_limit(cfg->connection_limit ? cfg->connection_limit : TJ_SERVER_CONNECTIONS);
+    /* Off loopback, where clients are many and some hostile, one address may hold only so
+     * many connections; on loopback only when asked. */
+    unsigned per_ip = cfg->per_ip_limit ? cfg->per_ip_limit : loopback ? 0 : 64;
+    struct MHD_OptionItem extra[3];
+    size_t k = 0;
+    if (threads > 1)
+        extra[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+    if (per_ip)
+        extra[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, NULL};
+    extra[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     /* The logger comes first so that it receives the messages about the other options. */
     s->daemon =
         MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
                          MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
-                         cfg->connection_limit ? cfg->connection_limit : 64u,
-                         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout ? cfg->timeout : 30u,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+                         limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout ? cfg->timeout : 15u,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                         tj_conns_notify, s->conns, MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
     if (!s->daemon) {
         close(fd);
         tj_server_destroy(s);
@@ -445,12 +653,55 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     return TJ_OK;
 }
 
+void tj_server_quiesce(struct tj_server *s)
+{
+    if (s->quiesced)
+        return;
+    s->quiesced = true;
+    tj_conns_drain(s->conns, 1000);
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd == MHD_INVALID_SOCKET)
+        return;
+    s->listen_fd = (int)fd;
+    /* Connections the system accepted before the stop are answered: they are taken from the
+     * queue and handed to the daemon. */
+    int fl = fcntl(s->listen_fd, F_GETFL);
+    if (fl != -1)
+        fcntl(s->listen_fd, F_SETFL, fl | O_NONBLOCK);
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        int cfd = accept4(s->listen_fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+        if (cfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            break;
+        }
+        MHD_add_connection(s->daemon, cfd, (struct sockaddr *)&peer, plen);
+    }
+    /* Later ones are refused at once rather than left waiting in the queue; the descriptor
+     * itself stays open until the daemon has stopped, as libmicrohttpd asks. */
+    shutdown(s->listen_fd, SHUT_RDWR);
+}
+
+size_t tj_server_pending(const struct tj_server *s)
+{
+    return tj_conns_count(s->conns);
+}
+
 void tj_server_destroy(struct tj_server *s)
 {
     if (!s)
         return;
+    /* Every job is finished first: its connection is suspended until then, and a daemon must
+     * not stop with suspended connections. */
+    tj_jobs_destroy(s->jobs);
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    tj_conns_destroy(s->conns);
+    pthread_mutex_destroy(&s->lock);
     free(s->providers);
     free(s->web_dir);
     if (s->token) {

@@ -1,10 +1,16 @@
 /* The web editor's HTTP server: libmicrohttpd glue around the core pipeline.
  *
- * A server listens on one address, answers from its own threads (one per connection, up to a
- * limit, each with an idle timeout) and shares the glossary and providers it was given
- * read-only between requests. Off loopback it refuses to start without a token; with a token,
- * every /api/ request must carry "Authorization: Bearer TOKEN". The server never logs the
- * token. */
+ * A server listens on one address and answers from a few event-driven threads (epoll), with
+ * room for thousands of connections, each with an idle timeout and a deadline for its
+ * request head and body, so that slow clients cannot lock editors out. Translations run as
+ * jobs on worker threads, at most max_jobs at once (a request past that gets 503 "busy" with
+ * Retry-After), and never hold up other requests. The glossary and providers it was given are
+ * shared read-only between requests. Off loopback it refuses to start without a token, and
+ * limits the connections from one address; with a token, every /api/ request must carry
+ * "Authorization: Bearer TOKEN". The server never logs the token.
+ *
+ * To stop gracefully: tj_server_quiesce (no new connections), wait while tj_server_pending
+ * says requests are still being answered, then tj_server_destroy. */
 #ifndef TJ_SERVER_H
 #define TJ_SERVER_H
 
@@ -15,6 +21,12 @@
 /* Request bodies larger than this get 413. */
 #define TJ_SERVER_BODY_MAX ((size_t)1 << 20)
 #define TJ_SERVER_LISTEN_DEFAULT "127.0.0.1:8080"
+#define TJ_SERVER_CONNECTIONS 4096u
+#define TJ_SERVER_THREADS 2u
+/* Largest max_jobs accepted. */
+#define TJ_SERVER_JOBS_MAX 256u
+/* Seconds a client is asked to wait before trying again after a 503. */
+#define TJ_SERVER_RETRY_AFTER 2
 
 struct tj_server_config {
     const char *listen;     /* "HOST:PORT" ("[::1]:8080" for IPv6); NULL: the default; port 0:
@@ -27,8 +39,14 @@ struct tj_server_config {
                                              default; at least one */
     size_t nproviders;
     size_t body_max;           /* 0: TJ_SERVER_BODY_MAX */
-    unsigned connection_limit; /* 0: 64 */
-    unsigned timeout;          /* idle seconds before a connection is closed; 0: 30 */
+    unsigned max_jobs;         /* translations at once; 0: tj_server_default_jobs() */
+    unsigned connection_limit; /* 0: TJ_SERVER_CONNECTIONS (less when descriptors are few) */
+    unsigned per_ip_limit;     /* connections from one address; 0: 64 off loopback, no limit
+                                  on loopback */
+    unsigned timeout;          /* idle seconds before a connection is closed; 0: 15 */
+    unsigned head_timeout;     /* seconds for a request's head to arrive in full; 0: 10 */
+    unsigned body_timeout;     /* seconds for a request's body once its head is in; 0: 60 */
+    unsigned threads;          /* threads handling connections; 0: TJ_SERVER_THREADS */
     /* Receives libmicrohttpd's error messages (may be NULL: they are dropped). */
     void (*log)(void *cls, const char *message);
     void *log_cls;
@@ -42,8 +60,20 @@ struct tj_server;
  * resolved or bound and for a non-loopback address without a token; diag says which. */
 enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_server **out,
                                 struct tj_diag *diag);
-/* Stops answering (waiting for requests in progress) and frees the server. Accepts NULL. */
+/* Stops answering and frees the server: translations under way are finished (their answers
+ * are dropped if they could not be sent yet), other connections are closed. Accepts NULL. */
 void tj_server_destroy(struct tj_server *s);
+
+/* Stops accepting connections (new ones are refused; those the system had already accepted
+ * are still answered) and starts draining: every answer from now on closes its connection,
+ * and connections waiting for a request are closed after a second of idleness. Idempotent. */
+void tj_server_quiesce(struct tj_server *s);
+/* Connections still open: after tj_server_quiesce, requests still being received or
+ * answered (0 when the server may be destroyed without cutting anyone off). */
+size_t tj_server_pending(const struct tj_server *s);
+
+/* The default number of translations at once: twice the processors online, at least 2. */
+unsigned tj_server_default_jobs(void);
 
 /* The port the server is bound to (the chosen one when the configuration said 0). */
 unsigned tj_server_port(const struct tj_server *s);
