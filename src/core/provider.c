@@ -13,9 +13,17 @@
 #include <time.h>
 
 extern const struct tj_provider_ops tj_provider_offline;
+extern const struct tj_provider_ops tj_provider_libretranslate;
+extern const struct tj_provider_ops tj_provider_deepl;
+extern const struct tj_provider_ops tj_provider_google;
+extern const struct tj_provider_ops tj_provider_microsoft;
+extern const struct tj_provider_ops tj_provider_mymemory;
+extern const struct tj_provider_ops tj_provider_apertium;
+extern const struct tj_provider_ops tj_provider_openai;
 
 static const struct tj_provider_ops *const table[] = {
-    &tj_provider_offline,
+    &tj_provider_offline,   &tj_provider_libretranslate, &tj_provider_deepl,    &tj_provider_google,
+    &tj_provider_microsoft, &tj_provider_mymemory,       &tj_provider_apertium, &tj_provider_openai,
 };
 
 struct tj_provider {
@@ -617,6 +625,71 @@ void tj_result_set(struct tj_result *res, const struct tj_batch_item *item, char
         res->flags |= TJ_RESULT_EMPTY;
     else if (mostly_arabic(res->text, n) && tj_utf8_has_arabic(item->text, item->len))
         res->flags |= TJ_RESULT_ECHO;
+}
+
+void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
+                       enum tj_protect_kind kind, const char *out, size_t len)
+{
+    bool *back = item->npins ? tj_xcalloc(item->npins, sizeof *back) : NULL;
+    char *english = tj_protect_restore(kind, item->pins, item->npins, out, len, back);
+    tj_result_set(res, item, english, back);
+}
+
+bool tj_batch_has_pins(const struct tj_batch *batch)
+{
+    for (size_t i = 0; i < batch->n; i++)
+        if (batch->items[i].npins)
+            return true;
+    return false;
+}
+
+enum tj_status tj_batch_check(const struct tj_batch *batch, enum tj_protect_kind kind,
+                              const struct tj_provider_limits *lim, const char *provider,
+                              struct tj_diag *diag)
+{
+    if (batch->n == 0)
+        return tj_diag_set(diag, TJ_ERR_DATA, "%s: an empty batch", provider);
+    if (lim->max_segments && batch->n > lim->max_segments)
+        return tj_diag_set(diag, TJ_ERR_DATA, "%s takes at most %zu segments per request, not %zu",
+                           provider, lim->max_segments, batch->n);
+    size_t chars = 0;
+    for (size_t i = 0; i < batch->n; i++) {
+        const struct tj_batch_item *it = &batch->items[i];
+        chars += tj_utf8_count(it->text, it->len);
+        if (lim->max_segment_bytes) {
+            size_t b = tj_protect_size(kind, it->text, it->len, it->pins, it->npins);
+            if (b > lim->max_segment_bytes)
+                return tj_diag_set(diag, TJ_ERR_DATA,
+                                   "%s takes at most %zu bytes per segment; segment %zu has %zu "
+                                   "(split it)",
+                                   provider, lim->max_segment_bytes, i + 1, b);
+        }
+    }
+    if (lim->max_chars && chars > lim->max_chars)
+        return tj_diag_set(diag, TJ_ERR_DATA,
+                           "%s takes at most %zu characters per request, not %zu", provider,
+                           lim->max_chars, chars);
+    return TJ_OK;
+}
+
+static const char *json_text_at(json_t *obj, const char *key)
+{
+    json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+    return json_is_string(v) && json_string_length(v) ? json_string_value(v) : NULL;
+}
+
+const char *tj_json_error_text(json_t *root)
+{
+    if (!json_is_object(root))
+        return NULL;
+    json_t *e = json_object_get(root, "error");
+    const char *s = json_text_at(e, "message");
+    if (!s && json_is_string(e) && json_string_length(e))
+        s = json_string_value(e);
+    static const char *const keys[] = {"message", "detail", "explanation", "responseDetails"};
+    for (size_t i = 0; !s && i < TJ_ARRAY_LEN(keys); i++)
+        s = json_text_at(root, keys[i]);
+    return s;
 }
 
 void tj_results_finish(struct tj_result *results, size_t n)

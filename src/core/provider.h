@@ -236,5 +236,7 @@ enum tj_status tj_provider_translate_local(const struct tj_provider *p,
 
 void tj_http_request_finish(struct tj_http_request *r);
 void tj_result_finish(struct tj_result *r);
+/* Releases results[0..n). */
+void tj_results_finish(struct tj_result *results, size_t n);
 
 #endif

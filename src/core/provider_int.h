@@ -9,6 +9,7 @@
 #ifndef TJ_PROVIDER_INT_H
 #define TJ_PROVIDER_INT_H
 
+#include "protect.h"
 #include "provider.h"
 
 #include <jansson.h>
@@ -99,7 +100,22 @@ enum tj_perror tj_perror_from_status(const struct tj_http_response *resp,
  * TJ_RESULT_EMPTY when it is blank while the source is not. */
 void tj_result_set(struct tj_result *res, const struct tj_batch_item *item, char *english_take,
                    bool *pin_back_take);
-/* Releases results[0..n). */
-void tj_results_finish(struct tj_result *results, size_t n);
+/* Restores the engine's output out[0..len) for item (protected with kind) and stores it in
+ * *res as tj_result_set does, with pin_back filled. */
+void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
+                       enum tj_protect_kind kind, const char *out, size_t len);
+
+/* True when some item of the batch has pins. */
+bool tj_batch_has_pins(const struct tj_batch *batch);
+/* TJ_OK when the batch fits lim once protected with kind (segments, characters, bytes of
+ * each segment); else TJ_ERR_DATA with what is over in diag. */
+enum tj_status tj_batch_check(const struct tj_batch *batch, enum tj_protect_kind kind,
+                              const struct tj_provider_limits *lim, const char *provider,
+                              struct tj_diag *diag);
+/* The service's own words in a JSON error body: error.message, error (a string), message,
+ * detail, explanation or responseDetails, whichever comes first; NULL when none. Borrowed
+ * from root. */
+const char *tj_json_error_text(json_t *root);
+
 
 #endif
