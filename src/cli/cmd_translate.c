@@ -224,6 +224,8 @@ static int run(int argc, char **argv)
     if (status)
         goto out;
     o.seg.rules = rules;
+    if (rules && tj_segmenter_warning(rules))
+        tj_cli_error("warning: %s", tj_segmenter_warning(rules));
     struct tj_glossary *g = NULL;
     status = tj_cli_load_glossaries(&o.engine.glossaries, &g);
     if (status) {
@@ -274,6 +276,8 @@ static int run(int argc, char **argv)
     tj_buf_finish(&out);
     tj_provider_destroy(p);
     tj_glossary_destroy(g);
+    if (tj_segmenter_limit_hits(rules ? rules : tj_segmenter_default("ar"), &diag))
+        tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
 out:
     tj_cli_engine_finish(&o.engine);
