@@ -866,6 +866,33 @@ static bool blank_line(const char *s, size_t len)
     return true;
 }
 
+struct tj_block *tj_segment_block(struct tj_document *doc, const char *line, size_t len,
+                                  size_t line_no, size_t blank_before, size_t offset,
+                                  const struct tj_segment_options *opt)
+{
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    if (blank_line(line, len))
+        return NULL;
+    struct tj_block *b =
+        tj_document_add_block(doc, tj_segment_classify(line, len), line_no, blank_before);
+    struct tj_span *spans;
+    size_t n = tj_segment_line(line, len, opt, &spans);
+    for (size_t k = 0; k < n; k++) {
+        struct tj_segment *sg =
+            tj_block_add_segment(b, line + spans[k].start, spans[k].end - spans[k].start);
+        sg->offset = offset + spans[k].start;
+        sg->input_len = spans[k].end - spans[k].start;
+        if (spans[k].cut)
+            tj_segment_add_qa(sg, "segment_cut", "sentence longer than %zu bytes was cut here",
+                              opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX);
+    }
+    free(spans);
+    if (b->nsegs > 1 && b->kind == TJ_BLOCK_HEADING)
+        b->kind = TJ_BLOCK_PARAGRAPH;
+    return b;
+}
+
 void tj_segment_document(const char *text, size_t len, const struct tj_segment_options *opt,
                          struct tj_document *doc)
 {
@@ -873,33 +900,12 @@ void tj_segment_document(const char *text, size_t len, const struct tj_segment_o
     while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
-        const char *line = text + pos;
-        size_t llen = end - pos;
-        if (llen > 0 && line[llen - 1] == '\r')
-            llen--;
         line_no++;
-        pos = nl ? end + 1 : len;
-        if (blank_line(line, llen)) {
+        if (tj_segment_block(doc, text + pos, end - pos, line_no, blanks, pos, opt))
+            blanks = 0;
+        else
             blanks++;
-            continue;
-        }
-        struct tj_block *b =
-            tj_document_add_block(doc, tj_segment_classify(line, llen), line_no, blanks);
-        blanks = 0;
-        struct tj_span *spans;
-        size_t n = tj_segment_line(line, llen, opt, &spans);
-        for (size_t k = 0; k < n; k++) {
-            struct tj_segment *sg =
-                tj_block_add_segment(b, line + spans[k].start, spans[k].end - spans[k].start);
-            sg->offset = (size_t)(line - text) + spans[k].start;
-            sg->input_len = spans[k].end - spans[k].start;
-            if (spans[k].cut)
-                tj_segment_add_qa(sg, "segment_cut", "sentence longer than %zu bytes was cut here",
-                                  opt && opt->max_bytes ? opt->max_bytes : TJ_SEGMENT_DEFAULT_MAX);
-        }
-        free(spans);
-        if (b->nsegs > 1 && b->kind == TJ_BLOCK_HEADING)
-            b->kind = TJ_BLOCK_PARAGRAPH;
+        pos = nl ? end + 1 : len;
     }
     doc->blank_after = blanks;
     tj_document_number(doc);

@@ -65,6 +65,15 @@ size_t tj_segment_line(const char *line, size_t len, const struct tj_segment_opt
  * paragraph. */
 enum tj_block_kind tj_segment_classify(const char *line, size_t len);
 
+/* Appends to doc the block of one input line (line[0..len), without its '\n'; a final '\r' is
+ * dropped) and returns it (valid until the next block is added), or returns NULL, appending
+ * nothing, when the line is blank. line_no and blank_before are the block's; offset is where the
+ * line starts in the input, for the segments' offsets. The segments are not numbered. Segments
+ * cut by the length limit get a segment_cut QA note. */
+struct tj_block *tj_segment_block(struct tj_document *doc, const char *line, size_t len,
+                                  size_t line_no, size_t blank_before, size_t offset,
+                                  const struct tj_segment_options *opt);
+
 /* Appends the blocks and segments of text[0..len) (valid UTF-8; LF or CRLF line ends) to doc
  * and numbers the segments. Each segment records where it stands in text; what lies between
  * segments is whitespace and line ends only. Segments cut by the length limit get a segment_cut QA

@@ -3,7 +3,11 @@
  * Text keeps the input's layout: one output line per input line, blank lines where the input
  * has them, the segments of a line joined by a space; a failed segment keeps its Arabic and
  * is marked "[untranslated]". JSON is the document object of the contract; JSON Lines is one
- * segment object per line with "file" and "block" added. */
+ * segment object per line with "file" and "block" added.
+ *
+ * A writer (struct tj_writer) writes a document block by block, as its blocks are done, so that
+ * memory holds a block at a time however long the document; tj_write_text/json/jsonl write a
+ * whole document through one. */
 #ifndef TJ_WRITER_H
 #define TJ_WRITER_H
 
@@ -16,6 +20,23 @@ struct tj_write_meta {
     const struct tj_client_stats *stats; /* may be NULL (segment output) */
     const char *file;                    /* input name for JSON Lines, may be NULL */
 };
+
+enum tj_format { TJ_FORMAT_TEXT, TJ_FORMAT_JSON, TJ_FORMAT_JSONL };
+
+struct tj_writer;
+
+/* Starts a document in format fmt, to be appended to out; for JSON its opening is appended now.
+ * meta (may be NULL) is read now, its strings borrowed for the writer's life (its stats are
+ * not used: see tj_writer_end). out is borrowed; the caller may take from it and reset it
+ * between calls. Returns a writer owned by the caller. */
+struct tj_writer *tj_writer_create(enum tj_format fmt, const struct tj_write_meta *meta,
+                                   struct tj_buf *out);
+/* Appends block b, whose segments are numbered and done, after the blocks given before. */
+void tj_writer_block(struct tj_writer *w, const struct tj_block *b);
+/* Appends the end of the document: the blank lines after the last block (text), stats (JSON,
+ * when not NULL) and the closing. */
+void tj_writer_end(struct tj_writer *w, size_t blank_after, const struct tj_client_stats *stats);
+void tj_writer_destroy(struct tj_writer *w); /* accepts NULL */
 
 /* Appends the English text of doc to out. */
 void tj_write_text(const struct tj_document *doc, struct tj_buf *out);
