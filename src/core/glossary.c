@@ -280,29 +280,15 @@ enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path, st
         return tj_diag_set(diag, errno == ENOENT ? TJ_ERR_NOINPUT : TJ_ERR_CONFIG,
                            "%s: cannot open glossary: %s", path, strerror(errno));
     char *data = NULL;
-    size_t len = 0, alloc = 0;
-    enum tj_status rc = TJ_OK;
-    for (;;) {
-        if (len == alloc) {
-            alloc = alloc ? alloc * 2 : 65536;
-            data = tj_xrealloc(data, alloc);
-        }
-        size_t n = fread(data + len, 1, alloc - len, f);
-        len += n;
-        if (len > TJ_GLOSSARY_FILE_MAX) {
-            rc = tj_diag_set(diag, TJ_ERR_CONFIG, "%s: glossary larger than %u MiB", path,
-                             TJ_GLOSSARY_FILE_MAX >> 20);
-            goto out;
-        }
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        rc = tj_diag_set(diag, TJ_ERR_CONFIG, "%s: read error", path);
-        goto out;
-    }
-    rc = tj_glossary_load_mem(g, path, data, len, diag);
-out:
+    size_t len = 0;
+    enum tj_status rc = tj_input_slurp(f, TJ_GLOSSARY_FILE_MAX, &data, &len);
+    if (rc == TJ_ERR_DATA)
+        rc = tj_diag_set(diag, TJ_ERR_CONFIG, "%s: glossary larger than %u MiB", path,
+                         TJ_GLOSSARY_FILE_MAX >> 20);
+    else if (rc != TJ_OK)
+        rc = tj_diag_set(diag, TJ_ERR_CONFIG, "%s: read error: %s", path, strerror(errno));
+    else
+        rc = tj_glossary_load_mem(g, path, data, len, diag);
     free(data);
     fclose(f);
     return rc;

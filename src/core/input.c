@@ -43,6 +43,38 @@ enum tj_status tj_input_check(const char *name, const char *data, size_t len, st
     return tj_input_check_at(name, data, len, 0, 1, diag);
 }
 
+enum tj_status tj_input_slurp(FILE *f, size_t cap, char **out, size_t *len)
+{
+    char *data = NULL;
+    size_t n = 0, alloc = 0;
+    *out = NULL;
+    *len = 0;
+    for (;;) {
+        if (alloc - n < 4096) {
+            alloc = alloc ? alloc * 2 : 65536;
+            data = tj_xrealloc(data, alloc + 1);
+        }
+        size_t got = fread(data + n, 1, alloc - n, f);
+        n += got;
+        if (n > cap) {
+            free(data);
+            return TJ_ERR_DATA;
+        }
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int err = errno;
+        free(data);
+        errno = err;
+        return TJ_ERR_NOINPUT;
+    }
+    data[n] = '\0';
+    *out = data;
+    *len = n;
+    return TJ_OK;
+}
+
 enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct tj_diag *diag)
 {
     bool std = strcmp(path, "-") == 0;
@@ -51,25 +83,14 @@ enum tj_status tj_input_read(const char *path, char **out, size_t *len, struct t
     if (!f)
         return tj_diag_set(diag, TJ_ERR_NOINPUT, "%s: %s", name, strerror(errno));
     char *data = NULL;
-    size_t n = 0, alloc = 0;
-    enum tj_status rc = TJ_OK;
-    for (;;) {
-        if (alloc - n < 4096) {
-            alloc = alloc ? alloc * 2 : 65536;
-            data = tj_xrealloc(data, alloc + 1);
-        }
-        size_t got = fread(data + n, 1, alloc - n, f);
-        n += got;
-        if (n > TJ_INPUT_MAX) {
-            rc =
-                tj_diag_set(diag, TJ_ERR_DATA, "%s: larger than %zu MiB", name, TJ_INPUT_MAX >> 20);
-            goto out;
-        }
-        if (got == 0)
-            break;
+    size_t n = 0;
+    enum tj_status rc = tj_input_slurp(f, TJ_INPUT_MAX, &data, &n);
+    if (rc == TJ_ERR_DATA) {
+        tj_diag_set(diag, rc, "%s: larger than %zu MiB", name, TJ_INPUT_MAX >> 20);
+        goto out;
     }
-    if (ferror(f)) {
-        rc = tj_diag_set(diag, TJ_ERR_NOINPUT, "%s: read error: %s", name, strerror(errno));
+    if (rc != TJ_OK) {
+        tj_diag_set(diag, rc, "%s: read error: %s", name, strerror(errno));
         goto out;
     }
     size_t skip = tj_input_bom(data, n);

@@ -8,6 +8,7 @@
 #include "tj.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Largest input accepted, in bytes. */
 #define TJ_INPUT_MAX ((size_t)256 << 20)
@@ -15,6 +16,12 @@
 /* Longest line accepted by the line reader, in bytes: it bounds the memory of the commands
  * that stream their input (a line is one block of the document). */
 #define TJ_INPUT_LINE_MAX ((size_t)16 << 20)
+
+/* Reads all of f into a new buffer owned by the caller (*out, NUL-terminated, *len bytes):
+ * the one loop that reads a whole file under a cap. Returns TJ_OK; TJ_ERR_DATA when f holds
+ * more than cap bytes (nothing is returned; at most cap + 64 KiB were read); TJ_ERR_NOINPUT on
+ * a read error (errno says which). Callers add the file name to their own message. */
+enum tj_status tj_input_slurp(FILE *f, size_t cap, char **out, size_t *len);
 
 /* Reads path ("-" for standard input) into a new buffer owned by the caller (*out,
  * NUL-terminated, *len bytes). TJ_ERR_NOINPUT when it cannot be opened or read,

@@ -116,10 +116,8 @@ size_t tj_mform_char(uint32_t cp, char *out)
         cp = 0x0643;
         break;
     default:
-        if (cp >= 0x0660 && cp <= 0x0669) /* Arabic-Indic digits */
-            cp = '0' + (cp - 0x0660);
-        else if (cp >= 0x06F0 && cp <= 0x06F9) /* extended Arabic-Indic digits */
-            cp = '0' + (cp - 0x06F0);
+        if (tj_utf8_digit(cp) >= 0) /* Arabic-Indic digits match as ASCII */
+            cp = '0' + (uint32_t)tj_utf8_digit(cp);
         break;
     }
     return tj_utf8_encode(cp, out);

@@ -395,14 +395,10 @@ static size_t read_tag(struct reader *r, size_t i, size_t *text_start)
 
 static bool is_digit_cp(uint32_t cp, unsigned *d)
 {
-    if (cp >= '0' && cp <= '9')
-        *d = cp - '0';
-    else if (cp >= 0x0660 && cp <= 0x0669)
-        *d = cp - 0x0660;
-    else if (cp >= 0x06F0 && cp <= 0x06F9)
-        *d = cp - 0x06F0;
-    else
+    int v = tj_utf8_digit(cp);
+    if (v < 0)
         return false;
+    *d = (unsigned)v;
     return true;
 }
 

@@ -231,8 +231,7 @@ static bool clitic_word(const char *w, size_t len)
 
 static bool is_digit_cp(uint32_t cp)
 {
-    return (cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
-           (cp >= 0x06F0 && cp <= 0x06F9);
+    return tj_utf8_digit(cp) >= 0;
 }
 
 static bool is_word_cp(uint32_t cp)
@@ -333,12 +332,8 @@ static void translate_stretch(struct offline *st, struct out *o, const char *tex
                 size_t n = k;
                 uint32_t c = tj_utf8_next(text, to, &n);
                 char d;
-                if (c >= '0' && c <= '9')
-                    d = (char)c;
-                else if (c >= 0x0660 && c <= 0x0669)
-                    d = (char)('0' + c - 0x0660);
-                else if (c >= 0x06F0 && c <= 0x06F9)
-                    d = (char)('0' + c - 0x06F0);
+                if (tj_utf8_digit(c) >= 0)
+                    d = (char)('0' + tj_utf8_digit(c));
                 else if ((c == 0x066B || c == 0x066C || c == '.' || c == ',' || c == ':' ||
                           c == '/') &&
                          n < to) {

@@ -8,17 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int digit_value(uint32_t cp)
-{
-    if (cp >= '0' && cp <= '9')
-        return (int)(cp - '0');
-    if (cp >= 0x0660 && cp <= 0x0669)
-        return (int)(cp - 0x0660);
-    if (cp >= 0x06F0 && cp <= 0x06F9)
-        return (int)(cp - 0x06F0);
-    return -1;
-}
-
 /* Appends the numbers of s (digit runs in ASCII, separators dropped) to list, each followed by
  * a NUL. Returns how many. */
 static size_t numbers(const char *s, size_t len, struct tj_buf *list)
@@ -27,7 +16,7 @@ static size_t numbers(const char *s, size_t len, struct tj_buf *list)
     bool in = false;
     while (i < len) {
         uint32_t cp = tj_utf8_next(s, len, &i);
-        int d = digit_value(cp);
+        int d = tj_utf8_digit(cp);
         if (d >= 0) {
             tj_buf_putc(list, (char)('0' + d));
             in = true;
@@ -37,7 +26,7 @@ static size_t numbers(const char *s, size_t len, struct tj_buf *list)
         bool sep = cp == ',' || cp == '.' || cp == 0x066B || cp == 0x066C;
         if (in && sep && i < len) {
             size_t k = i;
-            if (digit_value(tj_utf8_next(s, len, &k)) >= 0)
+            if (tj_utf8_digit(tj_utf8_next(s, len, &k)) >= 0)
                 continue;
         }
         if (in) {

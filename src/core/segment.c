@@ -44,8 +44,7 @@ static bool is_invisible(uint32_t cp)
 
 static bool is_digit_cp(uint32_t cp)
 {
-    return (cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
-           (cp >= 0x06F0 && cp <= 0x06F9);
+    return tj_utf8_digit(cp) >= 0;
 }
 
 static uint32_t opener_of(uint32_t cp)

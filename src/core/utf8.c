@@ -201,3 +201,14 @@ bool tj_utf8_has_arabic(const char *s, size_t len)
     }
     return false;
 }
+
+int tj_utf8_digit(uint32_t cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return (int)(cp - '0');
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return (int)(cp - 0x0660);
+    if (cp >= 0x06F0 && cp <= 0x06F9)
+        return (int)(cp - 0x06F0);
+    return -1;
+}

@@ -39,6 +39,11 @@ bool tj_is_bidi_control(uint32_t cp);
 /* Number of code points in s[0..len) (valid UTF-8). */
 size_t tj_utf8_count(const char *s, size_t len);
 
+/* The value of a decimal digit, ASCII (0-9), Arabic-Indic (U+0660..0669) or extended
+ * Arabic-Indic (U+06F0..06F9), or -1 when cp is none of them. The one place that knows the
+ * digit sets: numbers are compared, normalized and rendered through it. */
+int tj_utf8_digit(uint32_t cp);
+
 /* True when s[0..len) contains at least one Arabic letter. */
 bool tj_utf8_has_arabic(const char *s, size_t len);
 
