@@ -21,12 +21,15 @@ A case file has header lines, then sections:
     --- stdout-has                         (each line must occur in standard output)
     --- stdout-lacks                       (no line may occur in standard output)
     --- stdout-lines                       (a number: count of non-empty output lines)
+    --- target-has                         (stdout is a JSON document; each line must occur
+                                            in the "target" of one of its segments)
     --- stderr-has                         (each line must occur in standard error)
     --- stderr-lacks                       (no line may occur in standard error)
     --- file NAME                          (each line must occur in {tmp}/NAME)
     --- absent                             (each line names a path under {tmp} that the
                                             command must not have created)
 """
+import json
 import os
 import re
 import shlex
@@ -119,6 +122,15 @@ def main():
                 got = len([l for l in out.splitlines() if l.strip()])
                 if got != int(body.strip()):
                     failures.append(f"{got} non-empty output lines, expected {body.strip()}")
+            elif name == "target-has":
+                try:
+                    targets = [seg["target"] for block in json.loads(out)["blocks"]
+                               for seg in block["segments"]]
+                except (ValueError, KeyError, TypeError) as e:
+                    failures.append(f"stdout is not a JSON document with segments: {e!r}")
+                    continue
+                failures += [f"no segment's target has: {l}" for l in lines
+                             if not any(l in t for t in targets)]
             elif name == "stderr-has":
                 failures += [f"stderr lacks: {l}" for l in lines if l not in err]
             elif name == "stderr-lacks":
