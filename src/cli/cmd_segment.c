@@ -38,6 +38,10 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
             continue;
         struct tj_span *spans;
         size_t ns = tj_segment_line(s, n, opt, &spans);
+        if (ns == 0) { /* only invisible marks or no-break spaces: a blank line, as in JSON */
+            free(spans);
+            continue;
+        }
         if (!*first)
             putchar('\n');
         *first = false;
