@@ -106,14 +106,22 @@ void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl)
 void tj_cli_engine_init(struct tj_cli_engine *e)
 {
     memset(e, 0, sizeof *e);
-    e->provider = getenv("TARJIM_PROVIDER");
-    if (!e->provider || !*e->provider)
-        e->provider = "offline";
 }
 
 void tj_cli_engine_finish(struct tj_cli_engine *e)
 {
     tj_cli_glossaries_finish(&e->glossaries);
+    if (e->config_loaded)
+        tj_config_finish(&e->config);
+    for (size_t i = 0; i < e->nowned; i++) {
+        volatile char *k = e->owned[i];
+        while (*k)
+            *k++ = 0;
+        free(e->owned[i]);
+    }
+    free(e->owned);
+    e->owned = NULL;
+    e->nowned = 0;
 }
 
 bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
@@ -134,26 +142,208 @@ bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
     case 'G':
         e->glossaries.no_default = true;
         return true;
+    case 'C':
+        e->config_path = arg;
+        return true;
+    case 'F':
+        e->fallback = arg;
+        return true;
     default:
         return false;
     }
 }
 
-int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
-                          const struct tj_provider_ops **ops, struct tj_provider_config *cfg)
+/* Loads the configuration file once: --config must exist, the default path may not. */
+static int load_config(struct tj_cli_engine *e)
 {
-    *ops = tj_provider_find(e->provider);
-    if (!*ops)
-        return tj_cli_usage(cmd, "unknown provider '%s' (see 'tarjim providers')", e->provider);
+    if (e->config_loaded)
+        return 0;
+    char *def = e->config_path ? NULL : tj_config_default_path();
+    const char *path = e->config_path ? e->config_path : def;
+    struct tj_diag diag;
+    enum tj_status rc = TJ_OK;
+    if (path)
+        rc = tj_config_load(&e->config, path, e->config_path != NULL, &diag);
+    else
+        memset(&e->config, 0, sizeof e->config);
+    free(def);
+    if (rc != TJ_OK) {
+        tj_cli_error("%s", diag.message);
+        return rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
+    }
+    e->config_loaded = true;
+    if (e->config.readable_by_others)
+        tj_cli_error("warning: %s holds an API key and others can read it (chmod 600 it)",
+                     e->config.path);
+    return 0;
+}
+
+int tj_cli_engine_config(struct tj_cli_engine *e, const struct tj_provider_ops *ops, bool primary,
+                         struct tj_provider_config *cfg, const char **key_from)
+{
+    int status = load_config(e);
+    if (status)
+        return status;
     *cfg = (struct tj_provider_config){
-        .url = e->url,
-        .api_key = e->api_key,
         .source_lang = "ar",
         .target_lang = "en",
         .freedict_dir = tj_cli_freedict_dir(),
     };
-    tj_provider_env_apply(*ops, cfg, NULL, NULL);
+    if (primary) {
+        cfg->url = e->url;
+        cfg->api_key = e->api_key;
+    }
+    if (key_from)
+        *key_from = cfg->api_key ? "--api-key" : NULL;
+    unsigned from_env = tj_provider_env_apply(ops, cfg, NULL, NULL);
+    if (key_from && !*key_from && (from_env & (1u << TJ_PCFG_API_KEY)))
+        *key_from = tj_provider_env_var(ops, TJ_PCFG_API_KEY);
+    const struct tj_config_provider *cp =
+        tj_config_find(&e->config, tj_provider_class_info(ops)->name);
+    if (!cp)
+        return 0;
+    if (!cfg->url)
+        cfg->url = cp->url;
+    if (!cfg->region)
+        cfg->region = cp->region;
+    if (!cfg->model)
+        cfg->model = cp->model;
+    if (!cfg->email)
+        cfg->email = cp->email;
+    if (!cfg->api_key) {
+        char *key;
+        bool exposed;
+        struct tj_diag diag;
+        if (tj_config_key(cp, &key, &exposed, &diag) != TJ_OK) {
+            tj_cli_error("%s: %s", e->config.path, diag.message);
+            return TJ_EXIT_CONFIG;
+        }
+        if (key) {
+            if (exposed)
+                tj_cli_error("warning: %s: others can read %s (chmod 600 it)", e->config.path,
+                             cp->api_key_file);
+            e->owned = tj_xreallocarray(e->owned, e->nowned + 1, sizeof *e->owned);
+            e->owned[e->nowned++] = key;
+            cfg->api_key = key;
+            if (key_from)
+                *key_from = "config file";
+        }
+    }
     return 0;
+}
+
+/* The chosen provider's name: -p, $TARJIM_PROVIDER, the file's provider, offline. */
+static const char *chosen_name(const struct tj_cli_engine *e)
+{
+    if (e->provider)
+        return e->provider;
+    const char *env = getenv("TARJIM_PROVIDER");
+    if (env && *env)
+        return env;
+    if (e->config.provider)
+        return e->config.provider;
+    return "offline";
+}
+
+int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
+                          const struct tj_provider_ops **ops, struct tj_provider_config *cfg)
+{
+    int status = load_config(e);
+    if (status)
+        return status;
+    const char *name = chosen_name(e);
+    *ops = tj_provider_find(name);
+    if (!*ops)
+        return tj_cli_usage(cmd, "unknown provider '%s' (see 'tarjim providers')", name);
+    return tj_cli_engine_config(e, *ops, true, cfg, NULL);
+}
+
+/* Creates one provider of the chain; prints why it cannot be. */
+static int create_one(struct tj_cli_engine *e, const struct tj_provider_ops *ops, bool primary,
+                      struct tj_provider **out)
+{
+    struct tj_provider_config cfg;
+    int status = tj_cli_engine_config(e, ops, primary, &cfg, NULL);
+    if (status)
+        return status;
+    struct tj_diag diag;
+    enum tj_status rc = tj_provider_create(ops, &cfg, out, &diag);
+    if (rc != TJ_OK) {
+        tj_cli_error("provider %s: %s", tj_provider_class_info(ops)->name, diag.message);
+        return tj_status_exit_code(rc);
+    }
+    return 0;
+}
+
+int tj_cli_engine_chain(struct tj_cli_engine *e, const struct tj_cmd *cmd,
+                        struct tj_provider ***chain, size_t *n)
+{
+    *chain = NULL;
+    *n = 0;
+    const struct tj_provider_ops *ops;
+    struct tj_provider_config cfg;
+    int status = tj_cli_engine_resolve(e, cmd, &ops, &cfg);
+    if (status)
+        return status;
+    const char *list = e->fallback ? e->fallback : e->config.fallback;
+    size_t cap = 1;
+    for (const char *c = list; c && *c; c++)
+        cap += *c == ',';
+    struct tj_provider **v = tj_xcalloc(cap, sizeof *v);
+    size_t k = 0;
+    status = create_one(e, ops, true, &v[k]);
+    if (status)
+        goto out;
+    k++;
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        const char *q = p;
+        size_t l = len;
+        while (l && (*q == ' ' || *q == '\t'))
+            q++, l--;
+        while (l && (q[l - 1] == ' ' || q[l - 1] == '\t'))
+            l--;
+        p += len + (p[len] == ',');
+        if (l == 0)
+            continue;
+        char *name = tj_xstrndup(q, l);
+        const struct tj_provider_ops *fo = tj_provider_find(name);
+        if (!fo) {
+            status = tj_cli_usage(cmd, "unknown provider '%s' in --fallback", name);
+            free(name);
+            goto out;
+        }
+        free(name);
+        bool dup = false;
+        for (size_t i = 0; i < k; i++)
+            dup |= tj_provider_class(v[i]) == fo;
+        if (dup)
+            continue;
+        status = create_one(e, fo, false, &v[k]);
+        if (status)
+            goto out;
+        k++;
+    }
+out:
+    if (status) {
+        for (size_t i = 0; i < k; i++)
+            tj_provider_destroy(v[i]);
+        free(v);
+        return status;
+    }
+    *chain = v;
+    *n = k;
+    return 0;
+}
+
+unsigned tj_cli_engine_jobs(const struct tj_cli_engine *e)
+{
+    return e->config_loaded ? e->config.jobs : 0;
+}
+
+double tj_cli_engine_timeout(const struct tj_cli_engine *e)
+{
+    return e->config_loaded ? e->config.timeout : 0;
 }
 
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out)

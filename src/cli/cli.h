@@ -4,6 +4,7 @@
 #define TJ_CLI_H
 
 #include "buf.h"
+#include "configfile.h"
 #include "glossary.h"
 #include "tj.h"
 
@@ -58,32 +59,58 @@ struct tj_cli_glossaries {
 };
 void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file);
 void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl);
-/* The engine options shared by translate and serve: -p -u -k -g --no-default-glossary. */
+/* The engine options shared by translate and serve: -p -u -k -g --no-default-glossary
+ * --config --fallback, and the configuration file they fall back on. Precedence: the command
+ * line, then the environment (TARJIM_PROVIDER and each provider's customary variables), then
+ * the configuration file, then the defaults. */
 struct tj_cli_engine {
-    const char *provider; /* default: $TARJIM_PROVIDER, else offline */
-    const char *url;
+    const char *provider; /* as given with -p, or NULL */
+    const char *url;      /* -u and -k apply to the chosen provider only, not to fallbacks */
     const char *api_key;
+    const char *config_path; /* --config, else the default path (missing is fine) */
+    const char *fallback;    /* --fallback, else the file's "fallback", comma-separated */
     struct tj_cli_glossaries glossaries;
+    /* Filled by tj_cli_engine_resolve. */
+    struct tj_config config;
+    bool config_loaded;
+    char **owned; /* keys read from key files, freed (and cleared) by finish */
+    size_t nowned;
 };
 
 /* getopt_long entries of the engine options, for a command's option table. */
 #define TJ_CLI_ENGINE_OPTIONS                                                                      \
     {"provider", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},             \
         {"api-key", required_argument, NULL, 'k'}, {"glossary", required_argument, NULL, 'g'},     \
+        {"no-default-glossary", no_argument, NULL, 'G'}, {"config", required_argument, NULL, 'C'}, \
     {                                                                                              \
-        "no-default-glossary", no_argument, NULL, 'G'                                              \
+        "fallback", required_argument, NULL, 'F'                                                   \
     }
 
 void tj_cli_engine_init(struct tj_cli_engine *e);
 void tj_cli_engine_finish(struct tj_cli_engine *e);
 /* Takes an engine option (getopt's c and optarg); false when c is not one. */
 bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg);
-/* Finds the provider (a usage error, 64, when unknown) and fills cfg, taking the key from the
- * provider's environment variable when none was given. Returns 0 or an exit status. */
+/* Loads the configuration file (once), finds the chosen provider (a usage error, 64, when
+ * unknown) and fills cfg by precedence. Returns 0 or an exit status after a message. The
+ * strings in cfg live as long as e. */
 struct tj_provider_ops;
 struct tj_provider_config;
 int tj_cli_engine_resolve(struct tj_cli_engine *e, const struct tj_cmd *cmd,
                           const struct tj_provider_ops **ops, struct tj_provider_config *cfg);
+/* Fills cfg for provider ops by precedence (primary: -u and -k apply). *key_from (may be NULL)
+ * says where the key came from: "--api-key", the variable's name, "config file", or NULL.
+ * Returns 0 or an exit status after a message (an unreadable key file: 78). */
+int tj_cli_engine_config(struct tj_cli_engine *e, const struct tj_provider_ops *ops, bool primary,
+                         struct tj_provider_config *cfg, const char **key_from);
+/* Creates the chain of providers: the chosen one, then each of the fallback list (unknown
+ * names are a usage error). Returns 0 or an exit status after a message; *chain (n entries)
+ * is owned by the caller (tj_provider_destroy each, then free). */
+struct tj_provider;
+int tj_cli_engine_chain(struct tj_cli_engine *e, const struct tj_cmd *cmd,
+                        struct tj_provider ***chain, size_t *n);
+/* Top-level defaults of the configuration file (after tj_cli_engine_resolve): 0 when unset. */
+unsigned tj_cli_engine_jobs(const struct tj_cli_engine *e);
+double tj_cli_engine_timeout(const struct tj_cli_engine *e);
 
 /* Loads the bundled glossary (unless no_default) then the files in order. On error prints the
  * message and returns the exit status (78 malformed, 66 missing); 0 on success. */

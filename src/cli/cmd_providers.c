@@ -10,46 +10,70 @@
 
 static int run(int argc, char **argv)
 {
-    if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    struct tj_cli_engine e;
+    tj_cli_engine_init(&e);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(tj_cmd_providers.usage, stdout);
             return 0;
         }
-        return tj_cli_usage(&tj_cmd_providers, "takes no arguments");
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            e.config_path = argv[++i];
+            continue;
+        }
+        return tj_cli_usage(&tj_cmd_providers, "unknown argument '%s'", argv[i]);
     }
-    const char *chosen = getenv("TARJIM_PROVIDER");
-    if (!chosen || !*chosen)
-        chosen = "offline";
+    const struct tj_provider_ops *chosen_ops;
+    struct tj_provider_config chosen_cfg;
+    int status = tj_cli_engine_resolve(&e, &tj_cmd_providers, &chosen_ops, &chosen_cfg);
+    if (status) {
+        tj_cli_engine_finish(&e);
+        return status;
+    }
     size_t n;
     const struct tj_provider_ops *const *table = tj_provider_table(&n);
-    for (size_t i = 0; i < n; i++) {
-        const struct tj_provider_info *ops = tj_provider_class_info(table[i]);
-        const char *state;
-        char *index = NULL;
-        struct tj_provider_config cfg = {0};
-        tj_provider_env_apply(table[i], &cfg, NULL, NULL);
+    for (size_t i = 0; i < n && !status; i++) {
+        const struct tj_provider_info *info = tj_provider_class_info(table[i]);
+        char *state = NULL;
+        struct tj_provider_config cfg;
+        const char *key_from = NULL;
+        status = tj_cli_engine_config(&e, table[i], false, &cfg, &key_from);
+        if (status)
+            break;
         if (tj_provider_check_config(table[i], &cfg, NULL) != TJ_OK)
-            state = "needs a key";
+            state = tj_xasprintf("needs a key (%s)",
+                                 tj_provider_env_var(table[i], TJ_PCFG_API_KEY)
+                                     ? tj_provider_env_var(table[i], TJ_PCFG_API_KEY)
+                                     : "--api-key");
+        else if (key_from)
+            state = tj_xasprintf("key from %s", key_from);
         else
-            state = ops->needs_key ? "key set" : "ready";
-        if (strcmp(ops->name, "offline") == 0) {
-            index = tj_xasprintf("%s/freedict-ara-eng.index", tj_cli_freedict_dir());
-            if (access(index, R_OK) != 0)
-                state = "ready (dictionary missing: install dict-freedict-ara-eng)";
+            state = tj_xstrdup("ready");
+        if (strcmp(info->name, "offline") == 0) {
+            char *index = tj_xasprintf("%s/freedict-ara-eng.index", tj_cli_freedict_dir());
+            if (access(index, R_OK) != 0) {
+                free(state);
+                state = tj_xstrdup("ready (dictionary missing: install dict-freedict-ara-eng)");
+            }
+            free(index);
         }
-        printf("%-15s %-8s %-7s %s\n  %s\n", ops->name,
-               strcmp(ops->name, chosen) == 0 ? "default" : "", ops->remote ? "remote" : "local",
-               state, ops->description);
-        free(index);
+        printf("%-15s %-8s %-7s %s\n  %s\n", info->name, table[i] == chosen_ops ? "default" : "",
+               info->remote ? "remote" : "local", state, info->description);
+        if (cfg.url && info->remote)
+            printf("  url %s\n", cfg.url);
+        free(state);
     }
-    return 0;
+    tj_cli_engine_finish(&e);
+    return status;
 }
 
 const struct tj_cmd tj_cmd_providers = {
     .name = "providers",
     .summary = "list the translation engines and their configuration",
-    .usage = "Usage: tarjim providers\n"
+    .usage = "Usage: tarjim providers [--config FILE]\n"
              "Lists each engine: name, whether it is the default, whether it sends text off\n"
-             "the machine, and whether it is configured.\n",
+             "the machine, whether it is configured and where its key comes from (the\n"
+             "command line, an environment variable or the configuration file: never the key\n"
+             "itself), and the URL it would use.\n",
     .run = run,
 };

@@ -32,9 +32,12 @@ struct options {
     struct tj_cli_engine engine;
     enum format format;
     const char *out_dir;
-    long jobs;
-    long timeout;
+    long jobs;    /* 0 until given: then the configuration file's, else 4 */
+    long timeout; /* 0 until given: then the configuration file's, else 30 */
     bool quiet;
+    bool dry_run;
+    struct tj_provider **chain; /* the chosen provider, then the fallbacks */
+    size_t nchain;
 };
 
 static int parse_long(const char *arg, long min, long max, long *out)
@@ -98,8 +101,19 @@ static int translate_one(const struct options *o, struct tj_provider *p,
     free(data);
     struct tj_client_stats stats = {0};
     struct tj_diag diag;
-    struct tj_client_options copts = {.jobs = (unsigned)o->jobs, .timeout = (double)o->timeout};
-    enum tj_status rc = tj_client_translate_with(p, &doc, &copts, &stats, &diag);
+    struct tj_client_options copts = {
+        .jobs = (unsigned)o->jobs, .timeout = (double)o->timeout, .dry_run = o->dry_run};
+    enum tj_status rc = tj_client_translate_chain(o->chain, o->nchain, &doc, &copts, &stats, &diag);
+    if (o->dry_run) {
+        printf("%s: %s: %zu segments, %zu requests, %zu characters would be sent\n",
+               strcmp(path, "-") ? path : "<stdin>", tj_provider_name(p), stats.segments,
+               stats.requests, stats.chars_sent);
+        tj_document_finish(&doc);
+        return 0;
+    }
+    if (stats.fallbacks && rc == TJ_OK)
+        tj_cli_note("%s: %zu segments translated by a fallback (%s)",
+                    strcmp(path, "-") ? path : "<stdin>", stats.fallbacks, diag.message);
     if (rc != TJ_OK)
         tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
     struct tj_write_meta meta = {tj_provider_name(p), &stats, strcmp(path, "-") ? path : NULL};
@@ -124,6 +138,7 @@ static const struct option long_opts[] = {
     {"out-dir", required_argument, NULL, 'o'},
     {"jobs", required_argument, NULL, 'j'},
     {"timeout", required_argument, NULL, 'T'},
+    {"dry-run", no_argument, NULL, 'D'},
     {"quiet", no_argument, NULL, 'q'},
     {"srx", required_argument, NULL, 'S'},
     {"max-segment", required_argument, NULL, 'M'},
@@ -133,7 +148,7 @@ static const struct option long_opts[] = {
 
 static int run(int argc, char **argv)
 {
-    struct options o = {.jobs = 4, .timeout = 30};
+    struct options o = {0};
     tj_cli_engine_init(&o.engine);
     int status = 0, c;
     optind = 1;
@@ -189,6 +204,9 @@ static int run(int argc, char **argv)
         case 'q':
             o.quiet = true;
             break;
+        case 'D':
+            o.dry_run = true;
+            break;
         case 'h':
             fputs(tj_cmd_translate.usage, stdout);
             goto out;
@@ -200,11 +218,14 @@ static int run(int argc, char **argv)
             goto out;
         }
     }
-    const struct tj_provider_ops *ops;
-    struct tj_provider_config cfg;
-    status = tj_cli_engine_resolve(&o.engine, &tj_cmd_translate, &ops, &cfg);
+    status = tj_cli_engine_chain(&o.engine, &tj_cmd_translate, &o.chain, &o.nchain);
     if (status)
         goto out;
+    if (!o.jobs)
+        o.jobs = tj_cli_engine_jobs(&o.engine) ? (long)tj_cli_engine_jobs(&o.engine) : 4;
+    if (!o.timeout)
+        o.timeout =
+            tj_cli_engine_timeout(&o.engine) > 0 ? (long)tj_cli_engine_timeout(&o.engine) : 30;
     if (o.out_dir) {
         const char *const *inputs;
         size_t ninputs = tj_cli_inputs(argc, argv, &inputs);
@@ -232,22 +253,10 @@ static int run(int argc, char **argv)
         tj_segmenter_destroy(rules);
         goto out;
     }
-    struct tj_provider *p = NULL;
+    struct tj_provider *p = o.chain[0];
     struct tj_diag diag;
-    enum tj_status rc = tj_provider_create(ops, &cfg, &p, &diag);
-    if (rc != TJ_OK) {
-        tj_cli_error("provider %s: %s", tj_provider_class_info(ops)->name, diag.message);
-        status = tj_status_exit_code(rc);
-        tj_glossary_destroy(g);
-        tj_segmenter_destroy(rules);
-        goto out;
-    }
-    /* Sentences longer than the engine takes in one piece are cut for it. */
-    struct tj_provider_limits lim;
-    tj_provider_limits(p, &lim);
-    size_t seg_max = o.seg.max_bytes ? o.seg.max_bytes : TJ_SEGMENT_DEFAULT_MAX;
-    if (lim.max_segment_bytes && lim.max_segment_bytes < seg_max)
-        o.seg.max_bytes = lim.max_segment_bytes;
+    /* Sentences longer than a remote engine takes at once are cut into parts at clause
+     * marks by the dispatcher and joined again, so the segment stays whole. */
     const char *notice = tj_provider_notice(p);
     if (notice)
         tj_cli_note("%s", notice);
@@ -274,12 +283,14 @@ static int run(int argc, char **argv)
     if (!o.out_dir)
         status = tj_cli_worse(status, tj_cli_write(&out, NULL));
     tj_buf_finish(&out);
-    tj_provider_destroy(p);
     tj_glossary_destroy(g);
     if (tj_segmenter_limit_hits(rules ? rules : tj_segmenter_default("ar"), &diag))
         tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
 out:
+    for (size_t i = 0; i < o.nchain; i++)
+        tj_provider_destroy(o.chain[i]);
+    free(o.chain);
     tj_cli_engine_finish(&o.engine);
     return status;
 }
@@ -299,6 +310,11 @@ const struct tj_cmd tj_cmd_translate = {
              "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
              "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
              "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
+             "      --fallback LIST   providers to try, in order, for segments the first could\n"
+             "                        not translate (e.g. google,offline)\n"
+             "      --dry-run         send nothing; print per input the segments, requests and\n"
+             "                        characters that would be sent\n"
+             "      --config FILE     instead of $XDG_CONFIG_HOME/tarjim/config\n"
              "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"
              "      --max-segment N   cut sentences longer than N bytes (default 2000)\n"
              "  -q, --quiet           no progress display\n"

@@ -45,12 +45,13 @@ static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs,
         }
         struct tj_batch batch = {.items = items, .n = k};
         memset(results, 0, k * sizeof *results);
-        struct tj_diag sub;
+        struct tj_diag sub = {"engine failed"}; /* an engine may fail without a message */
         enum tj_status brc = tj_provider_translate_local(p, &batch, results, &sub);
         st->requests++;
         for (size_t i = 0; i < k; i++) {
             if (brc == TJ_OK && results[i].text) {
                 apply_result(segs[at + i], &results[i], TJ_ORIGIN_OFFLINE);
+                segs[at + i]->engine = tj_provider_name(p);
             } else {
                 tj_result_finish(&results[i]);
                 mark_failed(segs[at + i], brc == TJ_OK ? "engine returned nothing" : sub.message);
@@ -147,17 +148,44 @@ static enum tj_status run_remote(struct tj_provider *p, const struct tj_document
 enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
                                    struct tj_client_stats *stats, struct tj_diag *diag)
 {
-    return tj_client_translate_with(p, doc, NULL, stats, diag);
+    return tj_client_translate_chain(&p, 1, doc, NULL, stats, diag);
 }
 
 enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
                                         const struct tj_client_options *opts,
                                         struct tj_client_stats *stats, struct tj_diag *diag)
 {
+    return tj_client_translate_chain(&p, 1, doc, opts, stats, diag);
+}
+
+/* Makes a failed segment untranslated again, for the next engine of the chain. */
+static void unfail(struct tj_segment *s)
+{
+    free(s->target);
+    s->target = NULL;
+    s->origin = TJ_ORIGIN_NONE;
+    s->engine = NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nqa; i++) {
+        if (strcmp(s->qa[i].code, "failed") == 0) {
+            free(s->qa[i].code);
+            free(s->qa[i].message);
+            continue;
+        }
+        s->qa[k++] = s->qa[i];
+    }
+    s->nqa = k;
+}
+
+enum tj_status tj_client_translate_chain(struct tj_provider *const *chain, size_t nchain,
+                                         struct tj_document *doc,
+                                         const struct tj_client_options *opts,
+                                         struct tj_client_stats *stats, struct tj_diag *diag)
+{
     struct tj_client_stats local = {0};
     struct tj_client_stats *st = stats ? stats : &local;
     size_t total = tj_document_count(doc);
-    struct tj_segment **todo = tj_xcalloc(total, sizeof *todo);
+    struct tj_segment **todo = tj_xcalloc(total ? total : 1, sizeof *todo);
     size_t n = 0;
     for (size_t b = 0; b < doc->nblocks; b++)
         for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
@@ -172,16 +200,33 @@ enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_documen
         }
     size_t failed_before = st->failed;
     enum tj_status rc = TJ_OK;
-    if (n > 0) {
-        if (tj_provider_is_local(p))
-            rc = run_local(p, todo, n, st, diag);
-        else
-            rc = run_remote(p, doc, todo, n, opts, st, diag);
+    /* Each engine of the chain gets what the ones before it could not translate. */
+    for (size_t k = 0; k < nchain && n > 0; k++) {
+        struct tj_provider *p = chain[k];
+        size_t failed_at_start = st->failed;
+        struct tj_diag sub = {""};
+        enum tj_status prc = tj_provider_is_local(p) ? run_local(p, todo, n, st, &sub)
+                                                     : run_remote(p, doc, todo, n, opts, st, &sub);
+        if (prc != TJ_OK && prc != TJ_ERR_PARTIAL && rc == TJ_OK)
+            rc = tj_diag_set(diag, prc, "%s", sub.message);
+        if (k + 1 == nchain)
+            break;
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (todo[i]->origin == TJ_ORIGIN_FAILED) {
+                unfail(todo[i]);
+                todo[m++] = todo[i];
+            }
+        st->failed = failed_at_start; /* they get another chance */
+        st->fallbacks += m;
+        n = m;
     }
     free(todo);
     tj_qa_document(doc);
     size_t failed = st->failed - failed_before;
-    if (rc == TJ_OK && failed > 0)
+    if (failed == 0)
+        return TJ_OK; /* a fallback translated what the first engine refused */
+    if (rc == TJ_OK)
         rc = tj_diag_set(diag, TJ_ERR_PARTIAL, "%zu of %zu segments failed", failed, total);
     return rc;
 }

@@ -18,7 +18,8 @@ struct tj_client_stats {
     size_t chars_sent;
     size_t tm_hits;
     size_t failed;
-    size_t retries; /* requests sent again */
+    size_t retries;   /* requests sent again */
+    size_t fallbacks; /* segments handed to the next engine of a chain */
 };
 
 /* How remote providers are driven; zero fields take the defaults (dispatch.h). */
@@ -27,7 +28,7 @@ struct tj_client_options {
     double timeout;          /* seconds per request */
     double requests_per_sec; /* pacing; 0: the provider's default */
     double chars_per_min;
-    bool dry_run; /* count what would be sent, send nothing */
+    bool dry_run;                      /* count what would be sent, send nothing */
     const volatile sig_atomic_t *stop; /* may be NULL */
 };
 
@@ -42,5 +43,13 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
 enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
                                         const struct tj_client_options *opts,
                                         struct tj_client_stats *stats, struct tj_diag *diag);
+/* Failover: the segments chain[0] could not translate go to chain[1], and so on; the last
+ * engine's failures stay failed. Returns TJ_OK when every segment ended translated (by any
+ * engine); else the first engine error worse than partial (refused credentials,
+ * unreachable), or TJ_ERR_PARTIAL. */
+enum tj_status tj_client_translate_chain(struct tj_provider *const *chain, size_t nchain,
+                                         struct tj_document *doc,
+                                         const struct tj_client_options *opts,
+                                         struct tj_client_stats *stats, struct tj_diag *diag);
 
 #endif

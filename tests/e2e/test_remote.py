@@ -96,6 +96,50 @@ for fault in ("fail-first=1,fail-with=429,retry-after=1", "fail-first=2,fail-wit
     subprocess.run(["curl", "-s", "-X", "POST", "-d", "none", base + "/_faults"], check=True,
                    capture_output=True)
 
+# A dry run sends nothing and says what it would send.
+subprocess.run(["curl", "-s", "-X", "POST", base + "/_reset"], capture_output=True)
+r, _ = translate("deepl", base + "/deepl", "-k", KEY, "--dry-run")
+stats = json.loads(subprocess.run(["curl", "-s", base + "/_stats"], capture_output=True,
+                                  text=True).stdout)
+check(r.returncode == 0 and "requests" in r.stdout and stats["requests"] == 0,
+      f"dry run: counts printed, nothing sent ({r.stdout.strip()[:120]})")
+
+# The configuration file: provider, key file, url; `tarjim providers` says where the key
+# comes from and never shows it.
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    keyfile = os.path.join(tmp, "deepl.key")
+    with open(keyfile, "w") as f:
+        f.write(KEY + "\n")
+    os.chmod(keyfile, 0o600)
+    conf = os.path.join(tmp, "config")
+    with open(conf, "w") as f:
+        f.write(f"provider = deepl\njobs = 2\n\n[deepl]\napi_key_file = {keyfile}\n"
+                f"url = {base}/deepl\n")
+    os.chmod(conf, 0o600)
+    env = {k: v for k, v in os.environ.items() if k not in ("DEEPL_AUTH_KEY", "TARJIM_PROVIDER")}
+    r = subprocess.run([tarjim, "translate", "--config", conf, "-f", "json", article],
+                       capture_output=True, text=True, env=env, timeout=60)
+    ok = r.returncode == 0 and all(s.get("engine") == "deepl" for s in
+                                   segments(json.loads(r.stdout)) if s["origin"] != "copy")
+    check(ok, f"config file: provider, key file and url used (exit {r.returncode} {r.stderr[:200]})")
+    r = subprocess.run([tarjim, "providers", "--config", conf], capture_output=True, text=True,
+                       env=env)
+    line = [l for l in r.stdout.splitlines() if l.startswith("deepl")]
+    check(line and "key from config file" in line[0] and "default" in line[0],
+          f"providers: deepl is the default, key from the config file ({line})")
+    check(KEY not in r.stdout + r.stderr, "providers never prints the key")
+    env["DEEPL_AUTH_KEY"] = "from-env-key"
+    r = subprocess.run([tarjim, "providers", "--config", conf], capture_output=True, text=True,
+                       env=env)
+    check("key from DEEPL_AUTH_KEY" in r.stdout, "the environment outranks the file")
+    with open(conf, "a") as f:
+        f.write("jbos = 3\n")
+    r = subprocess.run([tarjim, "translate", "--config", conf, article], capture_output=True,
+                       text=True, env=env)
+    check(r.returncode == 78 and f"{conf}:7:" in r.stderr,
+          f"a bad config line: exit 78 naming file and line ({r.returncode} {r.stderr[:120]})")
+
 # Refused credentials: exit 77, the Arabic kept and marked, no retry storm.
 subprocess.run(["curl", "-s", "-X", "POST", base + "/_reset"], capture_output=True)
 r, _ = translate("deepl", base + "/deepl", "-k", "wrong-key-123")
@@ -114,6 +158,14 @@ fakep.wait()
 r, secs = translate("libretranslate", base, fmt="text")
 check(r.returncode == 69 and secs < 10, f"unreachable: exit 69 in {secs:.1f} s (got {r.returncode})")
 check(len(r.stdout.strip().splitlines()) >= 5, "unreachable: the article is still written")
+
+# Failover: the segments the unreachable service could not translate go to the next engine.
+r, secs = translate("libretranslate", base, "--fallback", "offline")
+doc = json.loads(r.stdout) if r.stdout else {"blocks": []}
+sent = [s for s in segments(doc) if s["origin"] != "copy"]
+check(r.returncode == 0 and sent and all(s["origin"] == "offline" and s.get("engine") == "offline"
+                                          for s in sent),
+      f"--fallback offline: every segment translated offline (exit {r.returncode}, {secs:.1f} s)")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)
