@@ -210,8 +210,6 @@ int tj_cli_engine_config(struct tj_cli_engine *e, const struct tj_provider_ops *
         cfg->model = cp->model;
     if (!cfg->email)
         cfg->email = cp->email;
-    cfg->requests_per_sec = cp->requests_per_sec;
-    cfg->chars_per_min = cp->chars_per_min;
     if (!cfg->api_key) {
         char *key;
         bool exposed;

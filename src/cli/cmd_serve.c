@@ -66,7 +66,10 @@ static size_t create_providers(const struct tj_provider_ops *chosen,
             .target_lang = cfg->target_lang,
             .freedict_dir = cfg->freedict_dir,
         };
-        tj_provider_env_apply(ops, &other, NULL, NULL);
+        /* A remote engine is offered only when its environment sets it up (a key or a URL):
+         * no text leaves the machine through an engine the operator did not name. */
+        if (!tj_provider_env_apply(ops, &other, NULL, NULL) && tj_provider_class_info(ops)->remote)
+            continue;
         if (tj_provider_create(ops, &other, &list[k], NULL) == TJ_OK)
             k++;
     }
