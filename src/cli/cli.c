@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "input.h"
+#include "pipeline.h"
 #include "provider.h"
 #include "segment.h"
 #include "srx.h"
@@ -210,6 +211,9 @@ int tj_cli_engine_config(struct tj_cli_engine *e, const struct tj_provider_ops *
         cfg->model = cp->model;
     if (!cfg->email)
         cfg->email = cp->email;
+    cfg->langpair = cp->langpair;
+    cfg->requests_per_sec = cp->requests_per_sec;
+    cfg->chars_per_min = cp->chars_per_min;
     if (!cfg->api_key) {
         char *key;
         bool exposed;
@@ -495,4 +499,40 @@ int tj_cli_worse(int a, int b)
     if (a == TJ_EXIT_PARTIAL && b != TJ_EXIT_OK)
         return b;
     return a;
+}
+
+int tj_cli_put(struct tj_buf *buf, FILE *f, const char *path)
+{
+    size_t n = buf->len ? fwrite(buf->data, 1, buf->len, f) : 0;
+    bool bad = n != buf->len;
+    int err = errno;
+    tj_buf_reset(buf);
+    if (!path)
+        return bad || ferror(f) ? tj_cli_stdout_check() : 0;
+    if (bad) {
+        tj_cli_error("%s: write error: %s", path, strerror(err));
+        return TJ_EXIT_IOERR;
+    }
+    return 0;
+}
+
+int tj_cli_pump(struct tj_input_lines *in, struct tj_pipeline *pl, struct tj_buf *out, FILE *f,
+                const char *path)
+{
+    const char *line;
+    size_t len, offset;
+    struct tj_diag diag;
+    enum tj_status rc;
+    while ((rc = tj_input_lines_next(in, &line, &len, &offset, &diag)) == TJ_OK && line) {
+        tj_pipeline_line(pl, line, len, offset);
+        if (out->len >= TJ_CLI_PUT_AT) {
+            int status = tj_cli_put(out, f, path);
+            if (status)
+                return status; /* output is lost: reading on is pointless */
+        }
+    }
+    if (rc == TJ_OK)
+        return 0;
+    tj_cli_error("%s", diag.message);
+    return tj_status_exit_code(rc);
 }

@@ -9,6 +9,7 @@
 #include "tj.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* The exit statuses of the command line (sysexits.h), as PRODUCT.md lists them. */
 enum tj_exit {
@@ -148,5 +149,22 @@ int tj_cli_stdout_close(int status);
 
 /* The worse of two exit statuses: errors about the input outrank partial results. */
 int tj_cli_worse(int a, int b);
+
+struct tj_input_lines;
+struct tj_pipeline;
+
+/* Output of a streaming command is written out once this much is waiting. */
+#define TJ_CLI_PUT_AT ((size_t)64 << 10)
+
+/* Writes buf to f, standard output when path is NULL (else the file path names, for messages),
+ * and empties buf. Returns 0 or, after a message, TJ_EXIT_IOERR. */
+int tj_cli_put(struct tj_buf *buf, FILE *f, const char *path);
+
+/* Feeds every line of in to pl, writing what the pipeline appends to out into f (as
+ * tj_cli_put) as it comes. Returns 0 at the end of the input or, after a message, the exit
+ * status of an input error (TJ_EXIT_DATA, TJ_EXIT_NOINPUT) or of a failed write. Finishing pl
+ * and writing the rest of out are the caller's. */
+int tj_cli_pump(struct tj_input_lines *in, struct tj_pipeline *pl, struct tj_buf *out, FILE *f,
+                const char *path);
 
 #endif

@@ -1,5 +1,6 @@
-/* tarjim segment: the sentences tarjim would translate, one per line. Text output streams:
- * memory holds one line (one block) at a time, whatever the size of the input. */
+/* tarjim segment: the sentences tarjim would translate, one per line, or as JSON. Both stream:
+ * memory holds one line (one block) at a time for text, a window of blocks for JSON, whatever
+ * the size of the input. */
 #include "cli.h"
 
 #include "input.h"
@@ -60,6 +61,30 @@ static int stream_file(const char *path, const struct tj_segment_options *opt, b
         return 0;
     tj_cli_error("%s", diag.message);
     return tj_status_exit_code(rc);
+}
+
+/* Writes the JSON document of one input onto stdout as its blocks are cut (through out).
+ * Input that turns out bad midway ends the document early. Returns 0 or an exit status, after
+ * a message. */
+static int stream_json(const char *path, const struct tj_segment_options *opt, struct tj_buf *out)
+{
+    struct tj_input_lines *in;
+    struct tj_diag diag;
+    if (tj_input_lines_open(path, &in, &diag) != TJ_OK) {
+        tj_cli_error("%s", diag.message);
+        return TJ_EXIT_NOINPUT;
+    }
+    struct tj_writer *w = tj_writer_create(TJ_FORMAT_JSON, NULL, out);
+    struct tj_pipeline_config cfg = {.seg = opt, .writer = w};
+    struct tj_pipeline *pl = tj_pipeline_create(&cfg);
+    int status = tj_cli_pump(in, pl, out, stdout, NULL);
+    tj_pipeline_finish(pl, NULL);
+    if (status != TJ_EXIT_IOERR)
+        status = tj_cli_worse(status, tj_cli_put(out, stdout, NULL));
+    tj_pipeline_destroy(pl);
+    tj_writer_destroy(w);
+    tj_input_lines_close(in);
+    return status;
 }
 
 static const struct option long_opts[] = {
@@ -123,21 +148,11 @@ static int run(int argc, char **argv)
                 break;
             continue;
         }
-        char *data;
-        size_t len;
-        int st = tj_cli_read(files[i], &data, &len);
-        if (st) {
-            status = tj_cli_worse(status, st);
-            continue;
-        }
-        struct tj_document doc;
-        tj_document_init(&doc);
-        tj_pipeline_prepare(data, len, NULL, &opt, &doc);
-        free(data);
-        tj_write_json(&doc, NULL, &out);
-        tj_document_finish(&doc);
+        int st = stream_json(files[i], &opt, &out);
+        status = tj_cli_worse(status, st);
+        if (st == TJ_EXIT_IOERR)
+            break;
     }
-    status = tj_cli_worse(status, tj_cli_write(&out, NULL));
     tj_buf_finish(&out);
     struct tj_diag diag;
     if (tj_segmenter_limit_hits(opt.rules, &diag))
@@ -151,7 +166,7 @@ const struct tj_cmd tj_cmd_segment = {
     .summary = "cut articles into the sentences tarjim translates",
     .usage = "Usage: tarjim segment [OPTIONS] [FILE...]\n"
              "Prints one segment per line, a blank line between blocks (text), or the\n"
-             "document's blocks and segments (json). Text output streams line by line.\n\n"
+             "document's blocks and segments (json). Both stream as they read.\n\n"
              "  -f, --format FMT      text (default) | json\n"
              "  -l, --lang CODE       language of the rules to apply (default ar)\n"
              "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"

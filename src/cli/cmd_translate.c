@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "client.h"
+#include "input.h"
 #include "pipeline.h"
 #include "provider.h"
 #include "segment.h"
@@ -21,7 +22,10 @@ enum format { FMT_TEXT, FMT_JSON, FMT_JSONL };
 static const struct {
     const char *name;
     const char *ext;
-} formats[] = {{"text", ".en.txt"}, {"json", ".en.json"}, {"jsonl", ".en.jsonl"}};
+    enum tj_format writer;
+} formats[] = {{"text", ".en.txt", TJ_FORMAT_TEXT},
+               {"json", ".en.json", TJ_FORMAT_JSON},
+               {"jsonl", ".en.jsonl", TJ_FORMAT_JSONL}};
 
 /* Formats of the contract that this build does not write yet. */
 static const char *const later_formats[] = {"html", "xliff", "tmx"};
@@ -87,49 +91,87 @@ static int check_out_names(const char *dir, const char *const *files, size_t n, 
     return status;
 }
 
+/* Translates one input ("-": standard input), written as it goes (window by window, see
+ * pipeline.h) to standard output, or with --out-dir to its output file: that one is written
+ * under a temporary name (NAME.part) and renamed when the input has been read whole, so that an
+ * input found bad midway leaves no output file and an earlier one in place. Returns 0 or an
+ * exit status, after a message. */
 static int translate_one(const struct options *o, struct tj_provider *p,
-                         const struct tj_glossary *g, const char *path, struct tj_buf *out)
+                         const struct tj_glossary *g, const char *path)
 {
-    char *data;
-    size_t len;
-    int st = tj_cli_read(path, &data, &len);
-    if (st)
-        return st;
-    struct tj_document doc;
-    tj_document_init(&doc);
-    tj_pipeline_prepare(data, len, g, &o->seg, &doc);
-    free(data);
-    struct tj_client_stats stats = {0};
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    struct tj_input_lines *in;
     struct tj_diag diag;
+    enum tj_status rc = tj_input_lines_open(path, &in, &diag);
+    if (rc != TJ_OK) {
+        tj_cli_error("%s", diag.message);
+        return tj_status_exit_code(rc);
+    }
+    int status = 0;
+    FILE *f = stdout;
+    char *out_path = NULL, *part = NULL;
+    if (o->out_dir && !o->dry_run) {
+        out_path = output_path(o->out_dir, path, o->format);
+        part = tj_xasprintf("%s.part", out_path);
+        f = fopen(part, "wb");
+        if (!f) {
+            tj_cli_error("%s: cannot write: %s", out_path, strerror(errno));
+            status = TJ_EXIT_CANTCREAT;
+            goto out;
+        }
+    }
+    struct tj_buf out;
+    tj_buf_init(&out, 0);
+    struct tj_client_stats stats = {0};
+    struct tj_write_meta meta = {tj_provider_name(p), NULL, strcmp(path, "-") ? path : NULL};
+    struct tj_writer *w =
+        o->dry_run ? NULL : tj_writer_create(formats[o->format].writer, &meta, &out);
     struct tj_client_options copts = {
         .jobs = (unsigned)o->jobs, .timeout = (double)o->timeout, .dry_run = o->dry_run};
-    enum tj_status rc = tj_client_translate_chain(o->chain, o->nchain, &doc, &copts, &stats, &diag);
+    struct tj_pipeline_config cfg = {.glossary = g,
+                                     .seg = &o->seg,
+                                     .chain = o->chain,
+                                     .nchain = o->nchain,
+                                     .client = &copts,
+                                     .stats = &stats,
+                                     .writer = w};
+    struct tj_pipeline *pl = tj_pipeline_create(&cfg);
+    status = tj_cli_pump(in, pl, &out, f, out_path);
+    rc = tj_pipeline_finish(pl, &diag);
+    tj_pipeline_destroy(pl);
+    tj_writer_destroy(w);
     if (o->dry_run) {
-        printf("%s: %s: %zu segments, %zu requests, %zu characters would be sent\n",
-               strcmp(path, "-") ? path : "<stdin>", tj_provider_name(p), stats.segments,
-               stats.requests, stats.chars_sent);
-        tj_document_finish(&doc);
-        return 0;
+        printf("%s: %s: %zu segments, %zu requests, %zu characters would be sent\n", name,
+               tj_provider_name(p), stats.segments, stats.requests, stats.chars_sent);
+        rc = TJ_OK;
+    } else if (stats.fallbacks && rc == TJ_OK) {
+        tj_cli_note("%s: %zu segments translated by a fallback (%s)", name, stats.fallbacks,
+                    diag.message);
+    } else if (rc != TJ_OK) {
+        tj_cli_error("%s: %s", name, diag.message);
     }
-    if (stats.fallbacks && rc == TJ_OK)
-        tj_cli_note("%s: %zu segments translated by a fallback (%s)",
-                    strcmp(path, "-") ? path : "<stdin>", stats.fallbacks, diag.message);
-    if (rc != TJ_OK)
-        tj_cli_error("%s: %s", strcmp(path, "-") ? path : "<stdin>", diag.message);
-    struct tj_write_meta meta = {tj_provider_name(p), &stats, strcmp(path, "-") ? path : NULL};
-    switch (o->format) {
-    case FMT_TEXT:
-        tj_write_text(&doc, out);
-        break;
-    case FMT_JSON:
-        tj_write_json(&doc, &meta, out);
-        break;
-    case FMT_JSONL:
-        tj_write_jsonl(&doc, &meta, out);
-        break;
+    if (status != TJ_EXIT_IOERR)
+        status = tj_cli_worse(status, tj_cli_put(&out, f, out_path));
+    tj_buf_finish(&out);
+    if (out_path) {
+        if (fclose(f) != 0 && status != TJ_EXIT_IOERR) {
+            tj_cli_error("%s: write error: %s", out_path, strerror(errno));
+            status = tj_cli_worse(status, TJ_EXIT_IOERR);
+        }
+        if (status == TJ_EXIT_DATA || status == TJ_EXIT_NOINPUT || status == TJ_EXIT_IOERR) {
+            unlink(part);
+        } else if (rename(part, out_path) != 0) {
+            tj_cli_error("%s: cannot write: %s", out_path, strerror(errno));
+            unlink(part);
+            status = tj_cli_worse(status, TJ_EXIT_CANTCREAT);
+        }
     }
-    tj_document_finish(&doc);
-    return tj_status_exit_code(rc);
+    status = tj_cli_worse(status, tj_status_exit_code(rc));
+out:
+    free(part);
+    free(out_path);
+    tj_input_lines_close(in);
+    return status;
 }
 
 static const struct option long_opts[] = {
@@ -264,25 +306,18 @@ static int run(int argc, char **argv)
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
-    struct tj_buf out;
-    tj_buf_init(&out, 0);
     for (size_t i = 0; i < nfiles; i++) {
         if (progress)
             fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, nfiles, files[i]);
-        int st = translate_one(&o, p, g, files[i], &out);
+        int st = translate_one(&o, p, g, files[i]);
         status = tj_cli_worse(status, st);
-        if (o.out_dir && st != TJ_EXIT_USAGE && st != TJ_EXIT_DATA && st != TJ_EXIT_NOINPUT) {
-            char *path = output_path(o.out_dir, files[i], o.format);
-            status = tj_cli_worse(status, tj_cli_write(&out, path));
-            free(path);
-            tj_buf_reset(&out);
-        }
+        if (st == TJ_EXIT_IOERR && !o.out_dir)
+            break; /* standard output is lost */
     }
     if (progress)
         fputs("\r\033[K", stderr);
     if (!o.out_dir)
-        status = tj_cli_worse(status, tj_cli_write(&out, NULL));
-    tj_buf_finish(&out);
+        status = tj_cli_worse(status, tj_cli_stdout_check());
     tj_glossary_destroy(g);
     if (tj_segmenter_limit_hits(rules ? rules : tj_segmenter_default("ar"), &diag))
         tj_cli_error("warning: %s", diag.message);

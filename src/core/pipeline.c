@@ -1,24 +1,143 @@
-/* Normalize, segment, pin. */
+/* Normalize, segment, pin; the streaming pipeline's windows. */
 #include "pipeline.h"
 
 #include "normalize.h"
 #include "pin.h"
+#include "utf8.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* The display form and the pins of each segment of block b. */
+static void prepare_block(const struct tj_glossary *g, struct tj_block *b)
+{
+    for (size_t i = 0; i < b->nsegs; i++) {
+        struct tj_segment *s = &b->segs[i];
+        size_t nlen;
+        char *norm = tj_normalize_display(s->source, s->source_len, &nlen);
+        free(s->source);
+        s->source = norm;
+        s->source_len = nlen;
+        if (g) {
+            free(s->pins);
+            s->npins = tj_pin_find(g, s->source, s->source_len, &s->pins);
+        }
+    }
+}
 
 void tj_pipeline_prepare(const char *data, size_t len, const struct tj_glossary *g,
                          const struct tj_segment_options *opt, struct tj_document *doc)
 {
     tj_segment_document(data, len, opt, doc);
     for (size_t b = 0; b < doc->nblocks; b++)
-        for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
-            struct tj_segment *s = &doc->blocks[b].segs[i];
-            size_t nlen;
-            char *norm = tj_normalize_display(s->source, s->source_len, &nlen);
-            free(s->source);
-            s->source = norm;
-            s->source_len = nlen;
-        }
-    if (g)
-        tj_pin_document(g, doc);
+        prepare_block(g, &doc->blocks[b]);
+}
+
+struct tj_pipeline {
+    struct tj_pipeline_config cfg;
+    struct tj_client_stats local; /* cfg.stats when the caller gave none */
+    struct tj_document window;
+    size_t window_segments, window_bytes;
+    size_t window_todo; /* segments the engine will get: those with Arabic letters */
+    size_t batch;       /* a local engine's batch size, else 0 */
+    size_t line_no;
+    size_t blanks;  /* blank lines since the last block */
+    unsigned id;    /* of the last segment numbered */
+    size_t total;   /* segments so far */
+    size_t failed0; /* stats->failed at the start */
+    enum tj_status rc;
+    struct tj_diag diag; /* the first engine error, or "" */
+};
+
+struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg)
+{
+    struct tj_pipeline *pl = tj_xcalloc(1, sizeof *pl);
+    pl->cfg = *cfg;
+    if (!pl->cfg.stats)
+        pl->cfg.stats = &pl->local;
+    pl->failed0 = pl->cfg.stats->failed;
+    if (cfg->nchain > 0 && tj_provider_is_local(cfg->chain[0])) {
+        struct tj_provider_limits lim;
+        tj_provider_limits(cfg->chain[0], &lim);
+        pl->batch = lim.max_segments;
+    }
+    tj_document_init(&pl->window);
+    return pl;
+}
+
+/* Translates the window's blocks, writes them and frees them. */
+static void run_window(struct tj_pipeline *pl)
+{
+    struct tj_document *w = &pl->window;
+    if (pl->cfg.nchain > 0 && w->nblocks > 0) {
+        struct tj_diag sub = {""};
+        enum tj_status rc = tj_client_translate_chain(pl->cfg.chain, pl->cfg.nchain, w,
+                                                      pl->cfg.client, pl->cfg.stats, &sub);
+        /* Partial results are summed up at the end; an engine error is kept, the first. The
+         * message of a success names what a fallback made up for. */
+        if (rc != TJ_OK && rc != TJ_ERR_PARTIAL && pl->rc == TJ_OK)
+            pl->rc = rc;
+        if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0])
+            memcpy(pl->diag.message, sub.message, sizeof sub.message);
+    }
+    if (pl->cfg.writer)
+        for (size_t b = 0; b < w->nblocks; b++)
+            tj_writer_block(pl->cfg.writer, &w->blocks[b]);
+    tj_document_finish(w);
+    tj_document_init(w);
+    pl->window_segments = pl->window_bytes = pl->window_todo = 0;
+}
+
+void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size_t offset)
+{
+    pl->line_no++;
+    struct tj_block *b =
+        tj_segment_block(&pl->window, line, len, pl->line_no, pl->blanks, offset, pl->cfg.seg);
+    if (!b) {
+        pl->blanks++;
+        return;
+    }
+    pl->blanks = 0;
+    prepare_block(pl->cfg.glossary, b);
+    for (size_t i = 0; i < b->nsegs; i++) {
+        struct tj_segment *s = &b->segs[i];
+        s->id = ++pl->id;
+        pl->window_bytes += s->source_len;
+        pl->window_todo += pl->batch && tj_utf8_has_arabic(s->source, s->source_len);
+    }
+    pl->window_segments += b->nsegs;
+    pl->total += b->nsegs;
+    /* A local engine's window ends, where it can, after a whole number of its batches: then it
+     * gets the batches it would get for the whole document, and the stats count the same. */
+    bool full = pl->window_segments >= TJ_PIPELINE_WINDOW_SEGMENTS ||
+                pl->window_bytes >= TJ_PIPELINE_WINDOW_BYTES;
+    bool aligned = !pl->batch || pl->window_todo % pl->batch == 0;
+    bool overfull = pl->window_segments >= 4 * TJ_PIPELINE_WINDOW_SEGMENTS ||
+                    pl->window_bytes >= 4 * TJ_PIPELINE_WINDOW_BYTES;
+    if ((full && aligned) || overfull)
+        run_window(pl);
+}
+
+enum tj_status tj_pipeline_finish(struct tj_pipeline *pl, struct tj_diag *diag)
+{
+    run_window(pl);
+    bool engine = pl->cfg.nchain > 0;
+    if (pl->cfg.writer)
+        tj_writer_end(pl->cfg.writer, pl->blanks, engine ? pl->cfg.stats : NULL);
+    if (diag)
+        memcpy(diag->message, pl->diag.message, sizeof diag->message);
+    size_t failed = pl->cfg.stats->failed - pl->failed0;
+    if (!engine || failed == 0)
+        return TJ_OK;
+    if (pl->rc != TJ_OK)
+        return pl->rc;
+    return tj_diag_set(diag, TJ_ERR_PARTIAL, "%zu of %zu segments failed", failed, pl->total);
+}
+
+void tj_pipeline_destroy(struct tj_pipeline *pl)
+{
+    if (!pl)
+        return;
+    tj_document_finish(&pl->window);
+    free(pl);
 }

@@ -1,17 +1,63 @@
-/* The front half of the pipeline, shared by the command line and the server: validated text →
- * blocks and segments (cut from the text as written) → display form of each segment → pins. What
- * follows (client, writers) is driven by the caller. */
+/* The pipeline, shared by the command line and the server: validated text → blocks and segments
+ * (cut from the text as written) → display form of each segment → pins → engine → writer.
+ *
+ * tj_pipeline_prepare does the front half for a whole text in memory (the server's bodies).
+ * A struct tj_pipeline (opaque) runs the whole pipeline on text given line by line: blocks are
+ * gathered into a window of about TJ_PIPELINE_WINDOW_SEGMENTS segments (or
+ * TJ_PIPELINE_WINDOW_BYTES of source), the window goes to the engine in one call, its blocks
+ * are written and freed, and the next window begins. Memory holds a window, whatever the length
+ * of the text. A text within one window is translated and written exactly as a whole document
+ * is by tj_client_translate_chain and the writer; with a local engine, windows end after whole
+ * batches where they can (up to four times the size), so that any text is. */
 #ifndef TJ_PIPELINE_H
 #define TJ_PIPELINE_H
 
+#include "client.h"
 #include "document.h"
 #include "glossary.h"
 #include "segment.h"
+#include "writer.h"
+
+#include <stdbool.h>
 
 /* Builds doc (initialized by the caller) from data[0..len) (validated UTF-8 text): segments
  * it with opt (may be NULL), normalizes each segment and pins the glossary's terms (g may be NULL).
  */
 void tj_pipeline_prepare(const char *data, size_t len, const struct tj_glossary *g,
                          const struct tj_segment_options *opt, struct tj_document *doc);
+
+/* A window goes to the engine once it holds this many segments, or this many bytes of source. */
+#define TJ_PIPELINE_WINDOW_SEGMENTS 1024
+#define TJ_PIPELINE_WINDOW_BYTES ((size_t)1 << 20)
+
+/* What a streaming pipeline works with; everything is borrowed and must outlive it. */
+struct tj_pipeline_config {
+    const struct tj_glossary *glossary;     /* may be NULL: no pins */
+    const struct tj_segment_options *seg;   /* may be NULL: the defaults */
+    struct tj_provider *const *chain;       /* the engine, then its fallbacks; NULL: none, */
+    size_t nchain;                          /* the segments are written untranslated */
+    const struct tj_client_options *client; /* may be NULL */
+    struct tj_client_stats *stats;          /* added to; may be NULL */
+    struct tj_writer *writer;               /* may be NULL: nothing is written */
+};
+
+struct tj_pipeline;
+
+/* Returns a new pipeline owned by the caller, reading cfg now. */
+struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg);
+
+/* Takes the next input line: line[0..len) (validated UTF-8, without its '\n'; a final '\r'
+ * is dropped) that starts at byte `offset` of the input. When the window is full it is
+ * translated and written (the writer's buffer grows by its blocks). */
+void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size_t offset);
+
+/* Translates and writes what is left, then the document's end (with the stats, when there is
+ * an engine). Returns what tj_client_translate_chain returns for a whole document: TJ_OK when
+ * every segment was translated (diag may still name an engine error that a fallback made up
+ * for), TJ_ERR_PARTIAL ("N of M segments failed"), or the first engine error. */
+enum tj_status tj_pipeline_finish(struct tj_pipeline *pl, struct tj_diag *diag);
+
+/* Frees the pipeline (after tj_pipeline_finish, or to abandon it). Accepts NULL. */
+void tj_pipeline_destroy(struct tj_pipeline *pl);
 
 #endif
