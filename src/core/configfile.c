@@ -96,9 +96,10 @@ static int on_value(void *user, const char *sec, const char *key, const char *va
     struct tj_config_provider *p = section(c, sec);
     if (!key) /* a section header alone */
         return 1;
-    char **fields[] = {&p->url, &p->api_key, &p->api_key_file, &p->region, &p->model, &p->email};
-    static const char *const names[] = {"url",    "api_key", "api_key_file",
-                                        "region", "model",   "email"};
+    char **fields[] = {&p->url,   &p->api_key, &p->api_key_file, &p->region,
+                       &p->model, &p->email,   &p->langpair};
+    static const char *const names[] = {"url",   "api_key", "api_key_file", "region",
+                                        "model", "email",   "langpair"};
     for (size_t i = 0; i < TJ_ARRAY_LEN(names); i++)
         if (strcmp(key, names[i]) == 0) {
             set(fields[i], value);
@@ -116,7 +117,7 @@ static int on_value(void *user, const char *sec, const char *key, const char *va
     }
     snprintf(ps->error, sizeof ps->error,
              "unknown key '%.64s' in [%.64s] (url, api_key, api_key_file, region, model, email, "
-             "requests_per_second, chars_per_minute)",
+             "langpair, requests_per_second, chars_per_minute)",
              key, sec);
     return 0;
 }
@@ -166,6 +167,7 @@ void tj_config_finish(struct tj_config *c)
         free(p->region);
         free(p->model);
         free(p->email);
+        free(p->langpair);
     }
     free(c->providers);
     free(c->path);

@@ -1,9 +1,9 @@
 /* The configuration file (configfile.h, beside the build's generated config.h): INI, read with
  * libinih. Top-level keys set defaults for translate and serve (provider, fallback, jobs, timeout);
  * a section per provider holds its settings (url, api_key, api_key_file, region, model, email,
- * requests_per_second, chars_per_minute). Unknown keys and sections are errors naming the file and
- * line, so a typo never passes silently. Values are kept as written; the command line and the
- * environment override them (the caller applies that precedence). */
+ * langpair, requests_per_second, chars_per_minute). Unknown keys and sections are errors naming the
+ * file and line, so a typo never passes silently. Values are kept as written; the command line and
+ * the environment override them (the caller applies that precedence). */
 #ifndef TJ_CONFIGFILE_H
 #define TJ_CONFIGFILE_H
 
@@ -14,6 +14,7 @@
 struct tj_config_provider {
     char *name; /* the section */
     char *url, *api_key, *api_key_file, *region, *model, *email;
+    char *langpair;                         /* apertium: the APy pair, e.g. eng|spa */
     double requests_per_sec, chars_per_min; /* 0 when not set */
 };
 
