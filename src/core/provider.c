@@ -29,6 +29,7 @@ static const struct tj_provider_ops *const table[] = {
 struct tj_provider {
     const struct tj_provider_ops *ops;
     void *state;
+    double requests_per_sec, chars_per_min; /* the configuration's pacing, 0 when not given */
 };
 
 /* A table written for version v has the fields of version v. */
@@ -133,6 +134,8 @@ enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
     struct tj_provider *p = tj_xcalloc(1, sizeof *p);
     p->ops = ops;
     p->state = state;
+    p->requests_per_sec = cfg->requests_per_sec;
+    p->chars_per_min = cfg->chars_per_min;
     *out = p;
     return TJ_OK;
 }
@@ -176,6 +179,10 @@ void tj_provider_limits(const struct tj_provider *p, struct tj_provider_limits *
     memset(out, 0, sizeof *out);
     if (p->ops->limits)
         p->ops->limits(p->state, out);
+    if (p->requests_per_sec > 0)
+        out->requests_per_sec = p->requests_per_sec;
+    if (p->chars_per_min > 0)
+        out->chars_per_min = p->chars_per_min;
 }
 
 const char *tj_provider_notice(const struct tj_provider *p)

@@ -80,16 +80,18 @@ struct tj_provider_limits {
 
 /* What the user configured: all strings borrowed, any may be NULL (the provider's default). */
 struct tj_provider_config {
-    const char *url;          /* base URL; the provider appends the official path */
-    const char *api_key;      /* never copied into messages */
-    const char *region;       /* microsoft: Ocp-Apim-Subscription-Region */
-    const char *model;        /* openai: the model name */
-    const char *email;        /* mymemory: contact address (larger quota) */
-    const char *source_lang;  /* "ar" */
-    const char *target_lang;  /* "en" */
-    const char *variant;      /* target variant, e.g. "en-GB" (deepl EN-GB; default EN-US) */
-    const char *langpair;     /* apertium: "ara|eng" unless given */
-    bool no_context;          /* never send surrounding sentences as context */
+    const char *url;         /* base URL; the provider appends the official path */
+    const char *api_key;     /* never copied into messages */
+    const char *region;      /* microsoft: Ocp-Apim-Subscription-Region */
+    const char *model;       /* openai: the model name */
+    const char *email;       /* mymemory: contact address (larger quota) */
+    const char *source_lang; /* "ar" */
+    const char *target_lang; /* "en" */
+    const char *variant;     /* target variant, e.g. "en-GB" (deepl EN-GB; default EN-US) */
+    const char *langpair;    /* apertium: "ara|eng" unless given */
+    bool no_context;         /* never send surrounding sentences as context */
+    double requests_per_sec; /* pacing that replaces the service's default when > 0 */
+    double chars_per_min;
     const char *freedict_dir; /* offline: where the FreeDict Arabic-English files are */
 };
 
@@ -185,7 +187,8 @@ bool tj_provider_has(const struct tj_provider *p, unsigned features);
 /* True for a local engine (translate with tj_provider_translate_local). */
 bool tj_provider_is_local(const struct tj_provider *p);
 
-/* The instance's limits (depend on its configuration, e.g. DeepL Free or Pro). */
+/* The instance's limits (depend on its configuration, e.g. DeepL Free or Pro); the pacing
+ * given in its configuration replaces the provider's defaults. */
 void tj_provider_limits(const struct tj_provider *p, struct tj_provider_limits *out);
 /* A note for the user about this run (e.g. that the draft is rough), or NULL. Borrowed. */
 const char *tj_provider_notice(const struct tj_provider *p);

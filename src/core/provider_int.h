@@ -117,5 +117,4 @@ enum tj_status tj_batch_check(const struct tj_batch *batch, enum tj_protect_kind
  * from root. */
 const char *tj_json_error_text(json_t *root);
 
-
 #endif

@@ -526,6 +526,32 @@ static void test_dry_run_and_stop(void **state)
     tj_provider_destroy(p);
 }
 
+/* The pacing given in the provider's configuration holds the requests back: 2 a second, one
+ * segment each, so 5 segments take 2 s at least (the bucket starts with 2). */
+static void test_configured_pacing(void **state)
+{
+    (void)state;
+    reset(OK);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+    struct tj_provider_config cfg = {.url = url, .model = "1", .requests_per_sec = 2};
+    struct tj_provider *p;
+    assert_int_equal(tj_provider_create(&test_ops, &cfg, &p, NULL), TJ_OK);
+    struct tj_provider_limits lim;
+    tj_provider_limits(p, &lim);
+    assert_true(lim.requests_per_sec == 2);
+    struct tj_dispatch_item *items = make_items(5);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(tj_dispatch_run(p, items, 5, &fast, NULL, NULL), TJ_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    expect_all_done(items, 5);
+    double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    assert_true(secs >= 1.4);
+    free_items(items, 5);
+    tj_provider_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_long_segment_cut_and_joined),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_dry_run_and_stop),
+        cmocka_unit_test(test_configured_pacing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

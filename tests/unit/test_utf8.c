@@ -114,9 +114,9 @@ static void test_digits(void **state)
 {
     (void)state;
     assert_int_equal(tj_utf8_digit('7'), 7);
-    assert_int_equal(tj_utf8_digit(0x0660), 0); /* ٠ */
-    assert_int_equal(tj_utf8_digit(0x0669), 9); /* ٩ */
-    assert_int_equal(tj_utf8_digit(0x06F4), 4); /* ۴ */
+    assert_int_equal(tj_utf8_digit(0x0660), 0);  /* ٠ */
+    assert_int_equal(tj_utf8_digit(0x0669), 9);  /* ٩ */
+    assert_int_equal(tj_utf8_digit(0x06F4), 4);  /* ۴ */
     assert_int_equal(tj_utf8_digit(0x066B), -1); /* the Arabic decimal separator */
     assert_int_equal(tj_utf8_digit('a'), -1);
     assert_int_equal(tj_utf8_digit(0x0661 - 1 + 11), -1);
@@ -125,12 +125,9 @@ static void test_digits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_digits),
-        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_fast_path_matches_reference),
+        cmocka_unit_test(test_valid),   cmocka_unit_test(test_digits),
+        cmocka_unit_test(test_invalid), cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_classes), cmocka_unit_test(test_fast_path_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
