@@ -1,5 +1,6 @@
-/* Batching and dispatch. Local engines are called in process; the HTTP path (one libcurl multi
- * loop over build_request/parse_response) serves the remote providers. */
+/* Batching and dispatch over one or many documents. Local engines are called in process; remote
+ * providers go through the dispatcher (one libcurl multi loop). The segments of every document
+ * given in one call travel together, so that requests stay in flight across documents. */
 #include "client.h"
 
 #include "dispatch.h"
@@ -9,6 +10,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* A segment to translate, the document it belongs to, and the one before it in its block
+ * (context for services that take it). */
+struct todo {
+    struct tj_segment *s;
+    size_t doc;
+    const struct tj_segment *prev;
+};
 
 static void apply_result(struct tj_segment *s, struct tj_result *r, enum tj_origin origin)
 {
@@ -26,90 +35,125 @@ static void mark_failed(struct tj_segment *s, const char *why)
     tj_segment_add_qa(s, "failed", "%s", why);
 }
 
-/* Sends segs[0..n) to a local engine in batches of the provider's size. */
-static enum tj_status run_local(struct tj_provider *p, struct tj_segment **segs, size_t n,
-                                struct tj_client_stats *st, struct tj_diag *diag)
+/* Counts one request for each distinct document among todo[idx[0..n)], with the characters
+ * each of them sent. seen is scratch of ndocs entries, left zeroed. */
+static void count_request(struct tj_client_stats *st, const struct todo *todo, const size_t *idx,
+                          const size_t *chars, size_t n, unsigned char *seen)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct todo *t = &todo[idx[i]];
+        st[t->doc].chars_sent += chars[i];
+        if (!seen[t->doc]) {
+            seen[t->doc] = 1;
+            st[t->doc].requests++;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        seen[todo[idx[i]].doc] = 0;
+}
+
+/* Sends todo[0..n) to a local engine in batches of the provider's size. */
+static enum tj_status run_local(struct tj_provider *p, struct todo *todo, size_t n,
+                                struct tj_client_stats *st, unsigned char *seen,
+                                struct tj_diag *diag)
 {
     struct tj_provider_limits lim;
     tj_provider_limits(p, &lim);
     size_t per = lim.max_segments ? lim.max_segments : n;
     struct tj_batch_item *items = tj_xcalloc(per, sizeof *items);
     struct tj_result *results = tj_xcalloc(per, sizeof *results);
+    size_t *idx = tj_xcalloc(per, sizeof *idx), *chars = tj_xcalloc(per, sizeof *chars);
     enum tj_status rc = TJ_OK;
     for (size_t at = 0; at < n; at += per) {
         size_t k = n - at < per ? n - at : per;
         for (size_t i = 0; i < k; i++) {
-            struct tj_segment *s = segs[at + i];
+            struct tj_segment *s = todo[at + i].s;
             items[i] = (struct tj_batch_item){s->source, s->source_len, s->pins, s->npins};
-            st->chars_sent += tj_utf8_count(s->source, s->source_len);
+            idx[i] = at + i;
+            chars[i] = tj_utf8_count(s->source, s->source_len);
         }
         struct tj_batch batch = {.items = items, .n = k};
         memset(results, 0, k * sizeof *results);
         struct tj_diag sub = {"engine failed"}; /* an engine may fail without a message */
         enum tj_status brc = tj_provider_translate_local(p, &batch, results, &sub);
-        st->requests++;
+        count_request(st, todo, idx, chars, k, seen);
         for (size_t i = 0; i < k; i++) {
+            struct todo *t = &todo[at + i];
             if (brc == TJ_OK && results[i].text) {
-                apply_result(segs[at + i], &results[i], TJ_ORIGIN_OFFLINE);
-                segs[at + i]->engine = tj_provider_name(p);
+                apply_result(t->s, &results[i], TJ_ORIGIN_OFFLINE);
+                t->s->engine = tj_provider_name(p);
             } else {
                 tj_result_finish(&results[i]);
-                mark_failed(segs[at + i], brc == TJ_OK ? "engine returned nothing" : sub.message);
-                st->failed++;
+                mark_failed(t->s, brc == TJ_OK ? "engine returned nothing" : sub.message);
+                st[t->doc].failed++;
             }
         }
         if (brc != TJ_OK && rc == TJ_OK)
             rc = tj_diag_set(diag, brc, "%s", sub.message);
     }
+    free(idx);
+    free(chars);
     free(items);
     free(results);
     return rc;
 }
 
-/* The segment before s in its block, as context for services that take it, or NULL. */
-static const struct tj_segment *previous_in_block(const struct tj_document *doc,
-                                                  const struct tj_segment *s)
+struct send_count {
+    struct tj_client_stats *st;
+    const struct todo *todo;
+    const size_t *first; /* item -> index in todo of the segment that carries it */
+    unsigned char *seen;
+};
+
+/* The dispatcher's report of one request: which items (and how many of their characters) it
+ * carried. Identical segments of other documents ride with their item for free. */
+static void on_send(void *ud, const struct tj_dispatch_sent *sent, size_t n)
 {
-    for (size_t b = 0; b < doc->nblocks; b++) {
-        const struct tj_block *bl = &doc->blocks[b];
-        if (bl->nsegs && s >= bl->segs && s < bl->segs + bl->nsegs)
-            return s > bl->segs ? s - 1 : NULL;
+    struct send_count *sc = ud;
+    size_t *idx = tj_xcalloc(n ? n : 1, sizeof *idx), *chars = tj_xcalloc(n ? n : 1, sizeof *chars);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = sc->first[sent[i].item];
+        chars[i] = sent[i].chars;
     }
-    return NULL;
+    count_request(sc->st, sc->todo, idx, chars, n, sc->seen);
+    free(idx);
+    free(chars);
 }
 
-/* Sends segs[0..n) to an HTTP provider through the dispatcher. Identical segments are sent
- * once: the first of each carries the request, the others copy its result. */
-static enum tj_status run_remote(struct tj_provider *p, const struct tj_document *doc,
-                                 struct tj_segment **segs, size_t n,
+/* Sends todo[0..n) to an HTTP provider through the dispatcher. Identical segments (in any of
+ * the documents) are sent once: the first of each carries the request, the others copy its
+ * result. */
+static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_t n,
                                  const struct tj_client_options *o, struct tj_client_stats *st,
-                                 struct tj_diag *diag)
+                                 unsigned char *seen, struct tj_diag *diag)
 {
-    struct tj_dispatch_item *items = tj_xcalloc(n, sizeof *items);
-    size_t *item_of = tj_xcalloc(n, sizeof *item_of);
-    struct tj_strmap *seen = tj_strmap_create();
+    struct tj_dispatch_item *items = tj_xcalloc(n ? n : 1, sizeof *items);
+    size_t *item_of = tj_xcalloc(n ? n : 1, sizeof *item_of);
+    size_t *first = tj_xcalloc(n ? n : 1, sizeof *first);
+    struct tj_strmap *known = tj_strmap_create();
     size_t ni = 0;
     for (size_t i = 0; i < n; i++) {
-        struct tj_segment *s = segs[i];
-        size_t *first = tj_strmap_get(seen, s->source, s->source_len);
-        if (first) {
-            item_of[i] = *first;
+        struct tj_segment *s = todo[i].s;
+        size_t *same = tj_strmap_get(known, s->source, s->source_len);
+        if (same) {
+            item_of[i] = *same;
             continue;
         }
         item_of[i] = ni;
-        tj_strmap_put(seen, s->source, s->source_len, &item_of[i]);
+        tj_strmap_put(known, s->source, s->source_len, &item_of[i]);
+        first[ni] = i;
         struct tj_dispatch_item *it = &items[ni++];
         it->text = s->source;
         it->len = s->source_len;
         it->pins = s->pins;
         it->npins = s->npins;
-        const struct tj_segment *prev = previous_in_block(doc, s);
-        if (prev) {
-            it->context = prev->source;
-            it->context_len = prev->source_len;
+        if (todo[i].prev) {
+            it->context = todo[i].prev->source;
+            it->context_len = todo[i].prev->source_len;
         }
     }
-    struct tj_dispatch_options dop = {0};
+    struct send_count sc = {st, todo, first, seen};
+    struct tj_dispatch_options dop = {.on_send = on_send, .on_send_ud = &sc};
     if (o) {
         dop.jobs = o->jobs;
         dop.timeout = o->timeout;
@@ -120,15 +164,12 @@ static enum tj_status run_remote(struct tj_provider *p, const struct tj_document
     }
     struct tj_dispatch_stats ds = {0};
     enum tj_status rc = tj_dispatch_run(p, items, ni, &dop, &ds, diag);
-    st->requests += ds.requests;
-    st->chars_sent += ds.chars_sent;
-    st->retries += ds.retries;
     for (size_t i = 0; i < n; i++) {
-        struct tj_segment *s = segs[i];
+        struct tj_segment *s = todo[i].s;
         struct tj_dispatch_item *it = &items[item_of[i]];
         if (!it->done) {
             mark_failed(s, it->error ? it->error : "not translated");
-            st->failed++;
+            st[todo[i].doc].failed++;
             continue;
         }
         tj_segment_set_target(s, it->result.text, strlen(it->result.text), TJ_ORIGIN_PROVIDER);
@@ -137,9 +178,11 @@ static enum tj_status run_remote(struct tj_provider *p, const struct tj_document
             tj_segment_add_qa(s, it->result.qa_code, "%s",
                               it->result.qa_message ? it->result.qa_message : "");
     }
+    st[0].retries += ds.retries; /* retries are per request: counted on the first document */
     for (size_t i = 0; i < ni; i++)
         tj_dispatch_item_finish(&items[i]);
-    tj_strmap_destroy(seen);
+    tj_strmap_destroy(known);
+    free(first);
     free(item_of);
     free(items);
     return rc;
@@ -148,14 +191,22 @@ static enum tj_status run_remote(struct tj_provider *p, const struct tj_document
 enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
                                    struct tj_client_stats *stats, struct tj_diag *diag)
 {
-    return tj_client_translate_chain(&p, 1, doc, NULL, stats, diag);
+    return tj_client_translate_docs(&p, 1, &doc, 1, NULL, stats, diag);
 }
 
 enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
                                         const struct tj_client_options *opts,
                                         struct tj_client_stats *stats, struct tj_diag *diag)
 {
-    return tj_client_translate_chain(&p, 1, doc, opts, stats, diag);
+    return tj_client_translate_docs(&p, 1, &doc, 1, opts, stats, diag);
+}
+
+enum tj_status tj_client_translate_chain(struct tj_provider *const *chain, size_t nchain,
+                                         struct tj_document *doc,
+                                         const struct tj_client_options *opts,
+                                         struct tj_client_stats *stats, struct tj_diag *diag)
+{
+    return tj_client_translate_docs(chain, nchain, &doc, 1, opts, stats, diag);
 }
 
 /* Makes a failed segment untranslated again, for the next engine of the chain. */
@@ -177,53 +228,74 @@ static void unfail(struct tj_segment *s)
     s->nqa = k;
 }
 
-enum tj_status tj_client_translate_chain(struct tj_provider *const *chain, size_t nchain,
-                                         struct tj_document *doc,
-                                         const struct tj_client_options *opts,
-                                         struct tj_client_stats *stats, struct tj_diag *diag)
+static size_t sum_failed(const struct tj_client_stats *st, size_t n)
 {
-    struct tj_client_stats local = {0};
-    struct tj_client_stats *st = stats ? stats : &local;
-    size_t total = tj_document_count(doc);
-    struct tj_segment **todo = tj_xcalloc(total ? total : 1, sizeof *todo);
+    size_t f = 0;
+    for (size_t i = 0; i < n; i++)
+        f += st[i].failed;
+    return f;
+}
+
+enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t nchain,
+                                        struct tj_document *const *docs, size_t ndocs,
+                                        const struct tj_client_options *opts,
+                                        struct tj_client_stats *stats, struct tj_diag *diag)
+{
+    struct tj_client_stats *local = stats ? NULL : tj_xcalloc(ndocs ? ndocs : 1, sizeof *local);
+    struct tj_client_stats *st = stats ? stats : local;
+    size_t total = 0;
+    for (size_t d = 0; d < ndocs; d++)
+        total += tj_document_count(docs[d]);
+    struct todo *todo = tj_xcalloc(total ? total : 1, sizeof *todo);
+    unsigned char *seen = tj_xcalloc(ndocs ? ndocs : 1, 1);
     size_t n = 0;
-    for (size_t b = 0; b < doc->nblocks; b++)
-        for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
-            struct tj_segment *s = &doc->blocks[b].segs[i];
-            st->segments++;
-            if (s->target)
-                continue;
-            if (!tj_utf8_has_arabic(s->source, s->source_len))
-                tj_segment_set_target(s, s->source, s->source_len, TJ_ORIGIN_COPY);
-            else
-                todo[n++] = s;
+    for (size_t d = 0; d < ndocs; d++)
+        for (size_t b = 0; b < docs[d]->nblocks; b++) {
+            struct tj_block *bl = &docs[d]->blocks[b];
+            for (size_t i = 0; i < bl->nsegs; i++) {
+                struct tj_segment *s = &bl->segs[i];
+                st[d].segments++;
+                if (s->target)
+                    continue;
+                if (!tj_utf8_has_arabic(s->source, s->source_len))
+                    tj_segment_set_target(s, s->source, s->source_len, TJ_ORIGIN_COPY);
+                else
+                    todo[n++] = (struct todo){s, d, i ? &bl->segs[i - 1] : NULL};
+            }
         }
-    size_t failed_before = st->failed;
+    size_t failed_before = sum_failed(st, ndocs);
+    size_t *failed_at_start = tj_xcalloc(ndocs ? ndocs : 1, sizeof *failed_at_start);
     enum tj_status rc = TJ_OK;
     /* Each engine of the chain gets what the ones before it could not translate. */
     for (size_t k = 0; k < nchain && n > 0; k++) {
         struct tj_provider *p = chain[k];
-        size_t failed_at_start = st->failed;
+        for (size_t d = 0; d < ndocs; d++)
+            failed_at_start[d] = st[d].failed;
         struct tj_diag sub = {""};
-        enum tj_status prc = tj_provider_is_local(p) ? run_local(p, todo, n, st, &sub)
-                                                     : run_remote(p, doc, todo, n, opts, st, &sub);
+        enum tj_status prc = tj_provider_is_local(p) ? run_local(p, todo, n, st, seen, &sub)
+                                                     : run_remote(p, todo, n, opts, st, seen, &sub);
         if (prc != TJ_OK && prc != TJ_ERR_PARTIAL && rc == TJ_OK)
             rc = tj_diag_set(diag, prc, "%s", sub.message);
         if (k + 1 == nchain)
             break;
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (todo[i]->origin == TJ_ORIGIN_FAILED) {
-                unfail(todo[i]);
+            if (todo[i].s->origin == TJ_ORIGIN_FAILED) {
+                unfail(todo[i].s);
+                st[todo[i].doc].fallbacks++;
                 todo[m++] = todo[i];
             }
-        st->failed = failed_at_start; /* they get another chance */
-        st->fallbacks += m;
+        for (size_t d = 0; d < ndocs; d++)
+            st[d].failed = failed_at_start[d]; /* they get another chance */
         n = m;
     }
+    free(failed_at_start);
     free(todo);
-    tj_qa_document(doc);
-    size_t failed = st->failed - failed_before;
+    free(seen);
+    for (size_t d = 0; d < ndocs; d++)
+        tj_qa_document(docs[d]);
+    size_t failed = sum_failed(st, ndocs) - failed_before;
+    free(local);
     if (failed == 0)
         return TJ_OK; /* a fallback translated what the first engine refused */
     if (rc == TJ_OK)

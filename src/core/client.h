@@ -43,6 +43,15 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
 enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
                                         const struct tj_client_options *opts,
                                         struct tj_client_stats *stats, struct tj_diag *diag);
+/* Translates the documents docs[0..ndocs) together: their segments share batches and requests
+ * in flight, and identical segments are sent once. stats (may be NULL) is an array of ndocs,
+ * each document's counts added to its entry: a request counts for every document it carried
+ * segments of, with the characters it sent of each; retries are counted on the first. Returns
+ * as tj_client_translate_chain. */
+enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t nchain,
+                                        struct tj_document *const *docs, size_t ndocs,
+                                        const struct tj_client_options *opts,
+                                        struct tj_client_stats *stats, struct tj_diag *diag);
 /* Failover: the segments chain[0] could not translate go to chain[1], and so on; the last
  * engine's failures stay failed. Returns TJ_OK when every segment ended translated (by any
  * engine); else the first engine error worse than partial (refused credentials,

@@ -293,6 +293,15 @@ static bool send_batch(struct run *r, struct batch *b, double now)
         return false;
     }
     size_t chars = batch_chars(r, b);
+    if (r->o.on_send) {
+        struct tj_dispatch_sent *sent = tj_xmalloc(b->n * sizeof *sent);
+        for (size_t i = 0; i < b->n; i++) {
+            const struct unit *u = &r->units[b->units[i]];
+            sent[i] = (struct tj_dispatch_sent){u->item, u->chars};
+        }
+        r->o.on_send(r->o.on_send_ud, sent, b->n);
+        free(sent);
+    }
     tj_bucket_take(&r->requests, 1, now);
     tj_bucket_take(&r->chars, (double)chars, now);
     r->st.requests++;

@@ -18,6 +18,13 @@
 
 #include <signal.h>
 
+/* One item carried by a request: its index in the items given to tj_dispatch_run and the
+ * characters of it that the request sent (a part of it when it was cut). */
+struct tj_dispatch_sent {
+    size_t item;
+    size_t chars;
+};
+
 struct tj_dispatch_options {
     unsigned jobs;           /* requests in flight; 0 means the provider's suggestion, else 4 */
     double timeout;          /* seconds per request; 0 means 30 */
@@ -29,6 +36,10 @@ struct tj_dispatch_options {
     bool dry_run;                      /* build the requests and count them, send nothing */
     const volatile sig_atomic_t *stop; /* when it becomes non-zero: send nothing more, let the
                                           requests in flight finish; may be NULL */
+    /* Called for each request sent (or counted, in a dry run) with the items it carries;
+     * may be NULL. */
+    void (*on_send)(void *ud, const struct tj_dispatch_sent *sent, size_t n);
+    void *on_send_ud;
 };
 
 /* One segment to translate. The caller fills text, len, pins, npins and (optionally) context;
