@@ -43,6 +43,15 @@ def translate(provider, url, *extra, env_extra=None, fmt="json"):
     return r, time.monotonic() - t0
 
 
+def control(path, body=None):
+    """GET (or POST body) one of the fake's control routes; returns the answer's text."""
+    import urllib.request
+    data = body.encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.read().decode()
+
+
 def segments(doc):
     for b in doc["blocks"]:
         yield from b["segments"]
@@ -85,22 +94,19 @@ for name, url, extra, env in cases:
 # Faults: the run still gets every segment through.
 for fault in ("fail-first=1,fail-with=429,retry-after=1", "fail-first=2,fail-with=503",
               "fail-rate=0.4,seed=7"):
-    subprocess.run(["curl", "-s", "-X", "POST", base + "/_reset"], capture_output=True)
-    subprocess.run(["curl", "-s", "-X", "POST", "-d", fault, base + "/_faults"], check=True,
-                   capture_output=True)
+    control("/_reset", "")
+    control("/_faults", fault)
     r, secs = translate("libretranslate", base + "/libretranslate", "-k", KEY)
     ok = r.returncode == 0 and all(s["origin"] in ("provider", "copy")
                                    for s in segments(json.loads(r.stdout)))
     check(ok, f"fault {fault}: every segment translated (exit {r.returncode}, {secs:.1f} s)"
           + (f" {r.stderr.strip()[:200]}" if not ok else ""))
-    subprocess.run(["curl", "-s", "-X", "POST", "-d", "none", base + "/_faults"], check=True,
-                   capture_output=True)
+    control("/_faults", "none")
 
 # A dry run sends nothing and says what it would send.
-subprocess.run(["curl", "-s", "-X", "POST", base + "/_reset"], capture_output=True)
+control("/_reset", "")
 r, _ = translate("deepl", base + "/deepl", "-k", KEY, "--dry-run")
-stats = json.loads(subprocess.run(["curl", "-s", base + "/_stats"], capture_output=True,
-                                  text=True).stdout)
+stats = json.loads(control("/_stats"))
 check(r.returncode == 0 and "requests" in r.stdout and stats["requests"] == 0,
       f"dry run: counts printed, nothing sent ({r.stdout.strip()[:120]})")
 
@@ -141,15 +147,14 @@ with tempfile.TemporaryDirectory() as tmp:
           f"a bad config line: exit 78 naming file and line ({r.returncode} {r.stderr[:120]})")
 
 # Refused credentials: exit 77, the Arabic kept and marked, no retry storm.
-subprocess.run(["curl", "-s", "-X", "POST", base + "/_reset"], capture_output=True)
+control("/_reset", "")
 r, _ = translate("deepl", base + "/deepl", "-k", "wrong-key-123")
 check(r.returncode == 77, f"deepl with a wrong key: exit 77 (got {r.returncode})")
 check("wrong-key-123" not in r.stdout + r.stderr, "a refused key is not printed")
 doc = json.loads(r.stdout)
 check(all(s["origin"] in ("failed", "copy") for s in segments(doc)),
       "refused credentials: segments kept in Arabic and marked failed")
-stats = json.loads(subprocess.run(["curl", "-s", base + "/_stats"], capture_output=True,
-                                  text=True).stdout)
+stats = json.loads(control("/_stats"))
 check(stats["requests"] <= 2, f"refused credentials are not retried ({stats['requests']} requests)")
 
 # Unreachable: exit 69 within seconds, output still written.
