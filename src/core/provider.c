@@ -530,30 +530,33 @@ enum tj_perror tj_perror_set(struct tj_provider_error *err, enum tj_perror kind,
     err->http_status = status;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (secret && *secret) {
-        size_t sl = strlen(secret);
-        char *hit;
-        while ((hit = strstr(err->message, secret)) != NULL) {
-            size_t tail = strlen(hit + sl);
-            memmove(hit + 3, hit + sl, tail + 1);
-            memcpy(hit, "***", 3);
-            if (sl < 3)
-                break; /* a key shorter than the mask: once is enough to avoid looping */
+    char *full = tj_xmalloc(len > 0 ? (size_t)len + 1 : 1);
+    va_start(ap, fmt);
+    vsnprintf(full, len > 0 ? (size_t)len + 1 : 1, fmt, ap);
+    va_end(ap);
+    /* The key is masked in the whole text before it is cut, so no part of it survives. */
+    struct tj_buf b;
+    tj_buf_init(&b, 0);
+    size_t sl = secret ? strlen(secret) : 0;
+    for (const char *p = full; *p;) {
+        if (sl && strncmp(p, secret, sl) == 0) {
+            tj_buf_puts(&b, "***");
+            p += sl;
+        } else {
+            tj_buf_putc(&b, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
+            p++;
         }
     }
-    for (char *c = err->message; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = ' ';
+    free(full);
+    size_t n = b.len < sizeof err->message ? b.len : sizeof err->message - 1;
     /* A cut inside a multibyte character would leave invalid UTF-8. */
-    size_t n = strlen(err->message);
-    size_t i = n;
-    while (i > 0 && ((unsigned char)err->message[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0 && (unsigned char)err->message[i - 1] >= 0xC0 &&
-        tj_utf8_seq_len((const unsigned char *)err->message + i - 1, n - i + 1) == 0)
-        err->message[i - 1] = '\0';
+    while (n > 0 && n < b.len && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(err->message, b.data, n);
+    err->message[n] = '\0';
+    tj_buf_finish(&b);
     return kind;
 }
 

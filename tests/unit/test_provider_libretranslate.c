@@ -161,6 +161,14 @@ static void test_parse_errors(void **state)
     tp_expect_error(p, &b.batch, 403, tp_json_headers,
                     "{\"error\": \"Invalid API key lt-secret-77\"}", TJ_PERR_AUTH, &err);
     assert_null(strstr(err.message, "lt-secret-77"));
+    /* A key where the message is cut leaves no part of itself either. */
+    char echo[400];
+    snprintf(echo, sizeof echo, "{\"error\": \"%.*s lt-secret-77\"}", 226,
+             "................................................................................"
+             "................................................................................"
+             "................................................................................");
+    tp_expect_error(p, &b.batch, 403, tp_json_headers, echo, TJ_PERR_AUTH, &err);
+    assert_null(strstr(err.message, "lt-sec"));
     tp_expect_error(p, &b.batch, 403, tp_json_headers,
                     "{\"error\": \"Too many request limits violations\"}", TJ_PERR_QUOTA, &err);
     const char *const retry[] = {"Retry-After: 7", NULL};
