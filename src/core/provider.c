@@ -111,8 +111,8 @@ enum tj_status tj_provider_check_config(const struct tj_provider_ops *ops,
         return ops->check_config(cfg, diag);
     if (ops->info.needs_key && !(cfg && cfg->api_key && *cfg->api_key)) {
         const char *var = tj_provider_env_var(ops, TJ_PCFG_API_KEY);
-        return tj_diag_set(diag, TJ_ERR_AUTH, "%s needs an API key: --api-key%s%s", ops->info.name,
-                           var ? " or " : "", var ? var : "");
+        return tj_diag_set(diag, TJ_ERR_CONFIG, "%s needs an API key: --api-key%s%s",
+                           ops->info.name, var ? " or " : "", var ? var : "");
     }
     return TJ_OK;
 }

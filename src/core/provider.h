@@ -166,13 +166,14 @@ unsigned tj_provider_env_apply(const struct tj_provider_ops *ops, struct tj_prov
                                const char *(*lookup)(const char *name, void *ud), void *ud);
 /* The environment variable for a field of the provider, or NULL. */
 const char *tj_provider_env_var(const struct tj_provider_ops *ops, enum tj_provider_field field);
-/* TJ_OK when cfg is enough to use the provider, else TJ_ERR_CONFIG (or TJ_ERR_AUTH for a
- * missing key) with what is missing in diag (naming the variable or option, never a value). */
+/* TJ_OK when cfg is enough to use the provider, else TJ_ERR_CONFIG with what is missing in
+ * diag (naming the variable or option, never a value). A missing key is configuration (exit
+ * 78); TJ_ERR_AUTH is kept for a key the service refuses. */
 enum tj_status tj_provider_check_config(const struct tj_provider_ops *ops,
                                         const struct tj_provider_config *cfg, struct tj_diag *diag);
 
 /* Creates an instance owned by the caller in *out; the config strings are copied. Returns
- * TJ_ERR_CONFIG (or TJ_ERR_AUTH) with a message for unusable settings. */
+ * TJ_ERR_CONFIG with a message for unusable or missing settings. */
 enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
                                   const struct tj_provider_config *cfg, struct tj_provider **out,
                                   struct tj_diag *diag);

@@ -81,7 +81,7 @@ static void test_needs_a_key(void **state)
     struct tj_provider *p = NULL;
     struct tj_diag d;
     struct tj_provider_config cfg = {0};
-    assert_int_equal(tj_provider_create(tj_provider_find("deepl"), &cfg, &p, &d), TJ_ERR_AUTH);
+    assert_int_equal(tj_provider_create(tj_provider_find("deepl"), &cfg, &p, &d), TJ_ERR_CONFIG);
     assert_null(p);
     assert_non_null(strstr(d.message, "DEEPL_AUTH_KEY"));
 }

@@ -68,7 +68,7 @@ static void test_local_server_needs_no_key(void **state)
     struct tj_provider_config none = {0};
     struct tj_diag d;
     struct tj_provider *p = NULL;
-    assert_int_equal(tj_provider_create(ops, &none, &p, &d), TJ_ERR_AUTH);
+    assert_int_equal(tj_provider_create(ops, &none, &p, &d), TJ_ERR_CONFIG);
     assert_non_null(strstr(d.message, "OPENAI_API_KEY"));
     struct tj_provider_config cfg = {0};
     assert_int_equal(tj_provider_env_apply(ops, &cfg, lookup, NULL),

@@ -35,7 +35,7 @@ static bool official_host(const char *url)
 static enum tj_status oai_check(const struct tj_provider_config *cfg, struct tj_diag *diag)
 {
     if (official_host(cfg->url) && !(cfg->api_key && *cfg->api_key))
-        return tj_diag_set(diag, TJ_ERR_AUTH,
+        return tj_diag_set(diag, TJ_ERR_CONFIG,
                            OAI_NAME " needs an API key: --api-key or OPENAI_API_KEY (a local "
                                     "server named with --url or OPENAI_BASE_URL needs none)");
     return TJ_OK;
