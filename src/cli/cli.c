@@ -290,7 +290,7 @@ int tj_cli_engine_chain(struct tj_cli_engine *e, const struct tj_cmd *cmd,
     if (status)
         return status;
     const char *list = e->fallback ? e->fallback : e->config.fallback;
-    size_t cap = 1;
+    size_t cap = 2; /* the chosen provider, and one more than the commas */
     for (const char *c = list; c && *c; c++)
         cap += *c == ',';
     struct tj_provider **v = tj_xcalloc(cap, sizeof *v);
