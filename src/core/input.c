@@ -143,11 +143,6 @@ enum tj_status tj_input_lines_open(const char *path, struct tj_input_lines **out
     return TJ_OK;
 }
 
-const char *tj_input_lines_name(const struct tj_input_lines *in)
-{
-    return in->name;
-}
-
 void tj_input_lines_close(struct tj_input_lines *in)
 {
     if (!in)

@@ -60,9 +60,6 @@ enum tj_status tj_input_lines_open(const char *path, struct tj_input_lines **out
 enum tj_status tj_input_lines_next(struct tj_input_lines *in, const char **line, size_t *len,
                                    size_t *offset, struct tj_diag *diag);
 
-/* The name used in messages: the path, or <stdin>. */
-const char *tj_input_lines_name(const struct tj_input_lines *in);
-
 /* Closes the input and frees the reader. Accepts NULL. */
 void tj_input_lines_close(struct tj_input_lines *in);
 
