@@ -91,13 +91,79 @@ static int check_out_names(const char *dir, const char *const *files, size_t n, 
     return status;
 }
 
+/* One input being translated: its reader, its output and its pipeline. With a group (a batch
+ * run into --out-dir with a remote engine) it lives on after translate_one, until the group has
+ * written its end and called job_done. */
+struct job {
+    const struct options *o;
+    const char *name;
+    FILE *f; /* standard output, or NAME.part */
+    char *out_path, *part;
+    struct tj_buf out;
+    struct tj_client_stats stats;
+    struct tj_writer *w;
+    struct tj_pipeline *pl;
+    int status; /* of reading the input and writing the output so far */
+    int *total; /* the run's exit status, made worse by this input's */
+};
+
+/* Everything after an input's last window: messages, the rest of its output, the file renamed
+ * into place (or removed when the input was bad), its status added to the run's. */
+static void job_end(struct job *j, enum tj_status rc, const struct tj_diag *diag)
+{
+    const struct options *o = j->o;
+    int status = j->status;
+    if (o->dry_run) {
+        printf("%s: %s: %zu segments, %zu requests, %zu characters would be sent\n", j->name,
+               tj_provider_name(o->chain[0]), j->stats.segments, j->stats.requests,
+               j->stats.chars_sent);
+        rc = TJ_OK;
+    } else if (j->stats.fallbacks && rc == TJ_OK) {
+        tj_cli_note("%s: %zu segments translated by a fallback (%s)", j->name, j->stats.fallbacks,
+                    diag->message);
+    } else if (rc != TJ_OK) {
+        tj_cli_error("%s: %s", j->name, diag->message);
+    }
+    if (status != TJ_EXIT_IOERR)
+        status = tj_cli_worse(status, tj_cli_put(&j->out, j->f, j->out_path));
+    if (j->out_path) {
+        if (fclose(j->f) != 0 && status != TJ_EXIT_IOERR) {
+            tj_cli_error("%s: write error: %s", j->out_path, strerror(errno));
+            status = tj_cli_worse(status, TJ_EXIT_IOERR);
+        }
+        if (status == TJ_EXIT_DATA || status == TJ_EXIT_NOINPUT || status == TJ_EXIT_IOERR) {
+            unlink(j->part);
+        } else if (rename(j->part, j->out_path) != 0) {
+            tj_cli_error("%s: cannot write: %s", j->out_path, strerror(errno));
+            unlink(j->part);
+            status = tj_cli_worse(status, TJ_EXIT_CANTCREAT);
+        }
+    }
+    *j->total = tj_cli_worse(*j->total, tj_cli_worse(status, tj_status_exit_code(rc)));
+    tj_pipeline_destroy(j->pl);
+    tj_writer_destroy(j->w);
+    tj_buf_finish(&j->out);
+    free(j->part);
+    free(j->out_path);
+    free(j);
+}
+
+static void job_done(void *ud, struct tj_pipeline *pl, enum tj_status rc,
+                     const struct tj_diag *diag)
+{
+    (void)pl;
+    job_end(ud, rc, diag);
+}
+
 /* Translates one input ("-": standard input), written as it goes (window by window, see
  * pipeline.h) to standard output, or with --out-dir to its output file: that one is written
  * under a temporary name (NAME.part) and renamed when the input has been read whole, so that an
- * input found bad midway leaves no output file and an earlier one in place. Returns 0 or an
- * exit status, after a message. */
-static int translate_one(const struct options *o, struct tj_provider *p,
-                         const struct tj_glossary *g, const char *path)
+ * input found bad midway leaves no output file and an earlier one in place. With a group, the
+ * input's windows travel with those of the inputs around it and its end comes when the group
+ * writes it. The exit status goes to *total, after a message. */
+static void translate_one(const struct options *o, const struct tj_client_options *copts,
+                          const struct tj_glossary *g, const char *path,
+                          struct tj_pipeline_group *group, int *total)
 {
     const char *name = strcmp(path, "-") ? path : "<stdin>";
     struct tj_input_lines *in;
@@ -105,73 +171,51 @@ static int translate_one(const struct options *o, struct tj_provider *p,
     enum tj_status rc = tj_input_lines_open(path, &in, &diag);
     if (rc != TJ_OK) {
         tj_cli_error("%s", diag.message);
-        return tj_status_exit_code(rc);
+        *total = tj_cli_worse(*total, tj_status_exit_code(rc));
+        return;
     }
-    int status = 0;
-    FILE *f = stdout;
-    char *out_path = NULL, *part = NULL;
+    struct job *j = tj_xcalloc(1, sizeof *j);
+    j->o = o;
+    j->name = name;
+    j->total = total;
+    j->f = stdout;
     if (o->out_dir && !o->dry_run) {
-        out_path = output_path(o->out_dir, path, o->format);
-        part = tj_xasprintf("%s.part", out_path);
-        f = fopen(part, "wb");
-        if (!f) {
-            tj_cli_error("%s: cannot write: %s", out_path, strerror(errno));
-            status = TJ_EXIT_CANTCREAT;
-            goto out;
+        j->out_path = output_path(o->out_dir, path, o->format);
+        j->part = tj_xasprintf("%s.part", j->out_path);
+        j->f = fopen(j->part, "wb");
+        if (!j->f) {
+            tj_cli_error("%s: cannot write: %s", j->out_path, strerror(errno));
+            *total = tj_cli_worse(*total, TJ_EXIT_CANTCREAT);
+            free(j->part);
+            free(j->out_path);
+            free(j);
+            tj_input_lines_close(in);
+            return;
         }
     }
-    struct tj_buf out;
-    tj_buf_init(&out, 0);
-    struct tj_client_stats stats = {0};
-    struct tj_write_meta meta = {tj_provider_name(p), NULL, strcmp(path, "-") ? path : NULL};
-    struct tj_writer *w =
-        o->dry_run ? NULL : tj_writer_create(formats[o->format].writer, &meta, &out);
-    struct tj_client_options copts = {
-        .jobs = (unsigned)o->jobs, .timeout = (double)o->timeout, .dry_run = o->dry_run};
+    tj_buf_init(&j->out, 0);
+    struct tj_write_meta meta = {tj_provider_name(o->chain[0]), NULL,
+                                 strcmp(path, "-") ? path : NULL};
+    j->w = o->dry_run ? NULL : tj_writer_create(formats[o->format].writer, &meta, &j->out);
     struct tj_pipeline_config cfg = {.glossary = g,
                                      .seg = &o->seg,
                                      .chain = o->chain,
                                      .nchain = o->nchain,
-                                     .client = &copts,
-                                     .stats = &stats,
-                                     .writer = w};
-    struct tj_pipeline *pl = tj_pipeline_create(&cfg);
-    status = tj_cli_pump(in, pl, &out, f, out_path);
-    rc = tj_pipeline_finish(pl, &diag);
-    tj_pipeline_destroy(pl);
-    tj_writer_destroy(w);
-    if (o->dry_run) {
-        printf("%s: %s: %zu segments, %zu requests, %zu characters would be sent\n", name,
-               tj_provider_name(p), stats.segments, stats.requests, stats.chars_sent);
-        rc = TJ_OK;
-    } else if (stats.fallbacks && rc == TJ_OK) {
-        tj_cli_note("%s: %zu segments translated by a fallback (%s)", name, stats.fallbacks,
-                    diag.message);
-    } else if (rc != TJ_OK) {
-        tj_cli_error("%s: %s", name, diag.message);
-    }
-    if (status != TJ_EXIT_IOERR)
-        status = tj_cli_worse(status, tj_cli_put(&out, f, out_path));
-    tj_buf_finish(&out);
-    if (out_path) {
-        if (fclose(f) != 0 && status != TJ_EXIT_IOERR) {
-            tj_cli_error("%s: write error: %s", out_path, strerror(errno));
-            status = tj_cli_worse(status, TJ_EXIT_IOERR);
-        }
-        if (status == TJ_EXIT_DATA || status == TJ_EXIT_NOINPUT || status == TJ_EXIT_IOERR) {
-            unlink(part);
-        } else if (rename(part, out_path) != 0) {
-            tj_cli_error("%s: cannot write: %s", out_path, strerror(errno));
-            unlink(part);
-            status = tj_cli_worse(status, TJ_EXIT_CANTCREAT);
-        }
-    }
-    status = tj_cli_worse(status, tj_status_exit_code(rc));
-out:
-    free(part);
-    free(out_path);
+                                     .client = copts,
+                                     .stats = &j->stats,
+                                     .writer = j->w,
+                                     .group = group,
+                                     .done = job_done,
+                                     .done_ud = j};
+    j->pl = tj_pipeline_create(&cfg);
+    j->status = tj_cli_pump(in, j->pl, &j->out, j->f, j->out_path);
     tj_input_lines_close(in);
-    return status;
+    if (group) {
+        tj_pipeline_close(j->pl); /* job_end runs when the group writes this input's end */
+        return;
+    }
+    rc = tj_pipeline_finish(j->pl, &diag);
+    job_end(j, rc, &diag);
 }
 
 static const struct option long_opts[] = {
@@ -306,14 +350,22 @@ static int run(int argc, char **argv)
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
+    struct tj_client_options copts = {
+        .jobs = (unsigned)o.jobs, .timeout = (double)o.timeout, .dry_run = o.dry_run};
+    /* A batch of inputs into --out-dir keeps a remote engine's requests in flight across
+     * inputs: they go to it together (pipeline.h, groups). Standard output is one stream, in
+     * input order: there, and with a local engine, inputs go one after the other. */
+    struct tj_pipeline_group *group = o.out_dir && nfiles > 1 && !tj_provider_is_local(p)
+                                          ? tj_pipeline_group_create(o.chain, o.nchain, &copts)
+                                          : NULL;
     for (size_t i = 0; i < nfiles; i++) {
         if (progress)
             fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, nfiles, files[i]);
-        int st = translate_one(&o, p, g, files[i]);
-        status = tj_cli_worse(status, st);
-        if (st == TJ_EXIT_IOERR && !o.out_dir)
+        translate_one(&o, &copts, g, files[i], group, &status);
+        if (status == TJ_EXIT_IOERR && !o.out_dir)
             break; /* standard output is lost */
     }
+    tj_pipeline_group_destroy(group); /* writes the inputs still waiting */
     if (progress)
         fputs("\r\033[K", stderr);
     if (!o.out_dir)

@@ -49,6 +49,26 @@ struct tj_pipeline {
     struct tj_diag diag; /* the first engine error, or "" */
 };
 
+/* A window waiting in a group; a closed pipeline's last one carries `last`. */
+struct waiting {
+    struct tj_pipeline *pl;
+    struct tj_document doc;
+    bool last;
+};
+
+struct tj_pipeline_group {
+    struct tj_provider *const *chain;
+    size_t nchain;
+    const struct tj_client_options *client;
+    struct waiting *v;
+    size_t n, alloc;
+    size_t segments, bytes, closed;
+    bool flushing;
+};
+
+/* Inputs whose ends may wait in a group at once (each holds an output file open). */
+#define GROUP_MAX_CLOSED 256
+
 struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg)
 {
     struct tj_pipeline *pl = tj_xcalloc(1, sizeof *pl);
@@ -65,9 +85,15 @@ struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg)
     return pl;
 }
 
-/* Translates the window's blocks, writes them and frees them. */
+static void group_push(struct tj_pipeline *pl, bool last);
+
+/* Translates the window's blocks, writes them and frees them (with a group: hands them to it). */
 static void run_window(struct tj_pipeline *pl)
 {
+    if (pl->cfg.group) {
+        group_push(pl, false);
+        return;
+    }
     struct tj_document *w = &pl->window;
     if (pl->cfg.nchain > 0 && w->nblocks > 0) {
         struct tj_diag sub = {""};
@@ -140,4 +166,113 @@ void tj_pipeline_destroy(struct tj_pipeline *pl)
         return;
     tj_document_finish(&pl->window);
     free(pl);
+}
+
+/* Adds the engine's counts for one document to a pipeline's. */
+static void add_stats(struct tj_client_stats *to, const struct tj_client_stats *from)
+{
+    to->segments += from->segments;
+    to->requests += from->requests;
+    to->chars_sent += from->chars_sent;
+    to->tm_hits += from->tm_hits;
+    to->failed += from->failed;
+    to->retries += from->retries;
+    to->fallbacks += from->fallbacks;
+}
+
+/* Writes a closed pipeline's end and tells its owner. */
+static void finish_closed(struct tj_pipeline *pl)
+{
+    struct tj_diag diag = {""};
+    enum tj_status rc = tj_pipeline_finish(pl, &diag);
+    if (pl->cfg.done)
+        pl->cfg.done(pl->cfg.done_ud, pl, rc, &diag);
+}
+
+void tj_pipeline_group_flush(struct tj_pipeline_group *g)
+{
+    if (g->flushing || g->n == 0)
+        return;
+    g->flushing = true;
+    size_t n = g->n;
+    struct tj_document **docs = tj_xcalloc(n, sizeof *docs);
+    struct tj_client_stats *st = tj_xcalloc(n, sizeof *st);
+    for (size_t i = 0; i < n; i++)
+        docs[i] = &g->v[i].doc;
+    struct tj_diag sub = {""};
+    enum tj_status rc = TJ_OK;
+    if (g->nchain > 0)
+        rc = tj_client_translate_docs(g->chain, g->nchain, docs, n, g->client, st, &sub);
+    for (size_t i = 0; i < n; i++) {
+        struct waiting *w = &g->v[i];
+        struct tj_pipeline *pl = w->pl;
+        add_stats(pl->cfg.stats, &st[i]);
+        /* An engine error concerns the inputs that have failed segments; the message of a
+         * success names what a fallback made up for. */
+        if (rc != TJ_OK && rc != TJ_ERR_PARTIAL && st[i].failed && pl->rc == TJ_OK)
+            pl->rc = rc;
+        if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0] &&
+            (st[i].failed || st[i].fallbacks))
+            memcpy(pl->diag.message, sub.message, sizeof sub.message);
+        if (pl->cfg.writer)
+            for (size_t b = 0; b < w->doc.nblocks; b++)
+                tj_writer_block(pl->cfg.writer, &w->doc.blocks[b]);
+        tj_document_finish(&w->doc);
+        if (w->last) {
+            pl->cfg.group = NULL; /* its end goes the single-pipeline way: nothing left */
+            pl->cfg.chain = g->chain;
+            pl->cfg.nchain = g->nchain;
+            finish_closed(pl);
+        }
+    }
+    free(docs);
+    free(st);
+    g->n = 0;
+    g->segments = g->bytes = g->closed = 0;
+    g->flushing = false;
+}
+
+static void group_push(struct tj_pipeline *pl, bool last)
+{
+    struct tj_pipeline_group *g = pl->cfg.group;
+    if (g->n == g->alloc) {
+        g->alloc = g->alloc ? g->alloc * 2 : 16;
+        g->v = tj_xreallocarray(g->v, g->alloc, sizeof *g->v);
+    }
+    struct waiting *w = &g->v[g->n++];
+    w->pl = pl;
+    w->doc = pl->window; /* the group takes the window's blocks */
+    w->last = last;
+    g->segments += pl->window_segments;
+    g->bytes += pl->window_bytes;
+    g->closed += last;
+    tj_document_init(&pl->window);
+    pl->window_segments = pl->window_bytes = pl->window_todo = 0;
+    if (g->segments >= TJ_PIPELINE_WINDOW_SEGMENTS || g->bytes >= TJ_PIPELINE_WINDOW_BYTES ||
+        g->closed >= GROUP_MAX_CLOSED)
+        tj_pipeline_group_flush(g);
+}
+
+struct tj_pipeline_group *tj_pipeline_group_create(struct tj_provider *const *chain, size_t nchain,
+                                                   const struct tj_client_options *client)
+{
+    struct tj_pipeline_group *g = tj_xcalloc(1, sizeof *g);
+    g->chain = chain;
+    g->nchain = nchain;
+    g->client = client;
+    return g;
+}
+
+void tj_pipeline_group_destroy(struct tj_pipeline_group *g)
+{
+    if (!g)
+        return;
+    tj_pipeline_group_flush(g);
+    free(g->v);
+    free(g);
+}
+
+void tj_pipeline_close(struct tj_pipeline *pl)
+{
+    group_push(pl, true);
 }

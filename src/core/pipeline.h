@@ -30,6 +30,15 @@ void tj_pipeline_prepare(const char *data, size_t len, const struct tj_glossary 
 #define TJ_PIPELINE_WINDOW_SEGMENTS 1024
 #define TJ_PIPELINE_WINDOW_BYTES ((size_t)1 << 20)
 
+struct tj_pipeline;
+struct tj_pipeline_group;
+
+/* Called once a pipeline handed to a group with tj_pipeline_close has had its last window
+ * translated and written and its document's end written: rc and diag are what
+ * tj_pipeline_finish would have returned. The callback may destroy the pipeline. */
+typedef void (*tj_pipeline_done_fn)(void *ud, struct tj_pipeline *pl, enum tj_status rc,
+                                    const struct tj_diag *diag);
+
 /* What a streaming pipeline works with; everything is borrowed and must outlive it. */
 struct tj_pipeline_config {
     const struct tj_glossary *glossary;     /* may be NULL: no pins */
@@ -39,6 +48,11 @@ struct tj_pipeline_config {
     const struct tj_client_options *client; /* may be NULL */
     struct tj_client_stats *stats;          /* added to; may be NULL */
     struct tj_writer *writer;               /* may be NULL: nothing is written */
+    /* With a group (may be NULL), windows wait in it and go to the engine together with the
+     * windows of the other pipelines of the group; chain and client are the group's. */
+    struct tj_pipeline_group *group;
+    tj_pipeline_done_fn done; /* for tj_pipeline_close */
+    void *done_ud;
 };
 
 struct tj_pipeline;
@@ -59,5 +73,22 @@ enum tj_status tj_pipeline_finish(struct tj_pipeline *pl, struct tj_diag *diag);
 
 /* Frees the pipeline (after tj_pipeline_finish, or to abandon it). Accepts NULL. */
 void tj_pipeline_destroy(struct tj_pipeline *pl);
+
+/* A group of pipelines that share the engine, so that the requests of many small inputs (a
+ * batch of articles) are in flight together rather than one input after the other. The group
+ * holds the windows of its pipelines until they add up to a window's worth of segments or
+ * bytes (or 256 inputs wait), then translates them in one client call
+ * (tj_client_translate_docs) and writes each pipeline's blocks in the order they came. Memory
+ * holds one window's worth, as for a single pipeline. */
+struct tj_pipeline_group *tj_pipeline_group_create(struct tj_provider *const *chain, size_t nchain,
+                                                   const struct tj_client_options *client);
+/* Translates and writes what waits, calling the done callbacks of the closed pipelines. */
+void tj_pipeline_group_flush(struct tj_pipeline_group *g);
+/* Flushes, then frees the group. Accepts NULL. */
+void tj_pipeline_group_destroy(struct tj_pipeline_group *g);
+
+/* Hands the rest of a grouped pipeline's input to its group: its end is written, and its done
+ * callback called, when the group next flushes (perhaps now). */
+void tj_pipeline_close(struct tj_pipeline *pl);
 
 #endif

@@ -146,6 +146,47 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 78 and f"{conf}:7:" in r.stderr,
           f"a bad config line: exit 78 naming file and line ({r.returncode} {r.stderr[:120]})")
 
+# A batch into --out-dir keeps requests in flight across inputs, and writes every input whole,
+# in its own file; a bad input among them leaves no output file and the others are written.
+with tempfile.TemporaryDirectory() as tmp:
+    with open(article, encoding="utf-8") as f:
+        lines = [l for l in f.read().splitlines() if l.strip()]
+    inputs = []
+    for i in range(6):
+        path = os.path.join(tmp, f"a{i}.ar.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            # Distinct inputs: identical segments would rightly be sent once for all.
+            f.write("\n".join(l.replace(" ", f" {i}{k} ", 1) for k, l in enumerate(lines)) + "\n")
+        inputs.append(path)
+    bad = os.path.join(tmp, "bad.ar.txt")
+    with open(bad, "wb") as f:
+        f.write("بوتين في موسكو.\n".encode() + b"\xff\n")
+    out = os.path.join(tmp, "out")
+    control("/_reset", "")
+    control("/_faults", "latency=300")
+    env = {k: v for k, v in os.environ.items() if k != "TARJIM_PROVIDER"}
+    r = subprocess.run([tarjim, "translate", "-j", "4", "-f", "json", "-p", "deepl", "-u",
+                        base + "/deepl", "-k", KEY, "-o", out, inputs[0], bad, *inputs[1:]],
+                       capture_output=True, text=True, env=env, timeout=120)
+    control("/_faults", "none")
+    stats = json.loads(control("/_stats"))
+    check(r.returncode == 65 and "bad.ar.txt" in r.stderr,
+          f"batch with a bad input: exit 65 naming it ({r.returncode} {r.stderr[:160]})")
+    check(stats["max_in_flight"] >= 2,
+          f"batch: requests in flight across inputs (most at once: {stats['max_in_flight']})")
+    check(not os.path.exists(os.path.join(out, "bad.en.json")), "batch: no output for the bad input")
+    whole = True
+    for i, path in enumerate(inputs):
+        doc = json.load(open(os.path.join(out, f"a{i}.en.json")))
+        segs = list(segments(doc))
+        ok = bool(segs) and all(s["origin"] in ("provider", "copy") for s in segs)
+        ok &= doc["stats"]["segments"] == len(segs) and doc["stats"]["requests"] >= 1
+        if not ok:
+            print(f"  a{i}: {len(segs)} segments, stats {doc['stats']}, origins "
+                  f"{sorted(set(s['origin'] for s in segs))}")
+        whole &= ok
+    check(whole, "batch: every good input written whole, translated, with its own stats")
+
 # Refused credentials: exit 77, the Arabic kept and marked, no retry storm.
 control("/_reset", "")
 r, _ = translate("deepl", base + "/deepl", "-k", "wrong-key-123")
