@@ -22,12 +22,15 @@ struct options {
     const char *listen;
     const char *token;
     unsigned max_jobs;
+    long jobs;    /* requests in flight per translation; 0: the config file's, else 4 */
+    long timeout; /* seconds per request; 0: the config file's, else 30 */
     struct tj_cli_engine engine;
 };
 
 static const struct option long_opts[] = {
     {"listen", required_argument, NULL, 'l'},   {"token", required_argument, NULL, 't'},
     {"max-jobs", required_argument, NULL, 'J'}, TJ_CLI_ENGINE_OPTIONS,
+    {"jobs", required_argument, NULL, 'j'},     {"timeout", required_argument, NULL, 'T'},
     {"help", no_argument, NULL, 'h'},           {0},
 };
 
@@ -152,7 +155,7 @@ static int run(int argc, char **argv)
     int status = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":l:t:p:u:k:g:h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":l:t:p:u:k:g:j:h", long_opts, NULL)) != -1) {
         if (tj_cli_engine_option(&o.engine, c, optarg))
             continue;
         switch (c) {
@@ -170,6 +173,20 @@ static int run(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'j':
+        case 'T': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            long max = c == 'j' ? 64 : 3600;
+            if (errno || end == optarg || *end || v < 1 || v > max) {
+                status = tj_cli_usage(&tj_cmd_serve, "--%s wants 1..%ld, not '%s'",
+                                      c == 'j' ? "jobs" : "timeout", max, optarg);
+                goto out;
+            }
+            *(c == 'j' ? &o.jobs : &o.timeout) = v;
+            break;
+        }
         case 'h':
             fputs(tj_cmd_serve.usage, stdout);
             goto out;
@@ -201,6 +218,23 @@ static int run(int argc, char **argv)
         tj_glossary_destroy(g);
         goto out;
     }
+    /* The fallbacks (--fallback, or the configuration file's): chain[0] is the default engine
+     * again, left out; the rest are tried after a request's own engine. */
+    struct tj_provider **chain = NULL;
+    size_t nchain = 0;
+    status = tj_cli_engine_chain(&o.engine, &tj_cmd_serve, &chain, &nchain);
+    if (status) {
+        for (size_t i = 0; i < nproviders; i++)
+            tj_provider_destroy(providers[i]);
+        free(providers);
+        tj_glossary_destroy(g);
+        goto out;
+    }
+    if (!o.jobs)
+        o.jobs = tj_cli_engine_jobs(&o.engine) ? (long)tj_cli_engine_jobs(&o.engine) : 4;
+    if (!o.timeout)
+        o.timeout =
+            tj_cli_engine_timeout(&o.engine) > 0 ? (long)tj_cli_engine_timeout(&o.engine) : 30;
 
     /* Block the stop signals before the server's threads start, so that they inherit the mask
      * and only sigwait() below receives them. */
@@ -221,6 +255,9 @@ static int run(int argc, char **argv)
         .glossary = g,
         .providers = providers,
         .nproviders = nproviders,
+        .fallback = chain + 1,
+        .nfallback = nchain - 1,
+        .client = {.jobs = (unsigned)o.jobs, .timeout = (double)o.timeout},
         .max_jobs = o.max_jobs,
         .log = log_http,
     };
@@ -243,6 +280,9 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < nproviders; i++)
         tj_provider_destroy(providers[i]);
     free(providers);
+    for (size_t i = 0; i < nchain; i++)
+        tj_provider_destroy(chain[i]);
+    free(chain);
     tj_glossary_destroy(g);
 out:
     tj_cli_engine_finish(&o.engine);
@@ -272,6 +312,12 @@ const struct tj_cmd tj_cmd_serve = {
         "  -k, --api-key KEY       provider key (or the provider's environment variable)\n"
         "  -g, --glossary FILE     add a glossary (repeatable; later files win)\n"
         "      --no-default-glossary   do not load the bundled glossary\n"
+        "      --fallback LIST     engines to try, in order, for segments a request's engine\n"
+        "                          could not translate (e.g. offline)\n"
+        "  -j, --jobs N            requests in flight per translation for remote engines\n"
+        "                          (default 4)\n"
+        "      --timeout SECONDS   per-request timeout for remote engines (default 30)\n"
+        "      --config FILE       instead of $XDG_CONFIG_HOME/tarjim/config\n"
         "  -h, --help              this help\n",
     .run = run,
 };

@@ -144,6 +144,17 @@ void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size
         run_window(pl);
 }
 
+void tj_pipeline_text(struct tj_pipeline *pl, const char *text, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        tj_pipeline_line(pl, text + pos, end - pos, pos);
+        pos = nl ? end + 1 : len;
+    }
+}
+
 enum tj_status tj_pipeline_finish(struct tj_pipeline *pl, struct tj_diag *diag)
 {
     run_window(pl);

@@ -65,6 +65,11 @@ struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg);
  * translated and written (the writer's buffer grows by its blocks). */
 void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size_t offset);
 
+/* Takes a whole text in memory (validated UTF-8, without a byte order mark) line by line, as
+ * tj_pipeline_line. The command line reads its files with the line reader; the server gives
+ * its request bodies here: both go through the same pipeline. */
+void tj_pipeline_text(struct tj_pipeline *pl, const char *text, size_t len);
+
 /* Translates and writes what is left, then the document's end (with the stats, when there is
  * an engine). Returns what tj_client_translate_chain returns for a whole document: TJ_OK when
  * every segment was translated (diag may still name an engine error that a fallback made up

@@ -8,6 +8,7 @@
 #ifndef TJ_HANDLER_H
 #define TJ_HANDLER_H
 
+#include "client.h"
 #include "glossary.h"
 #include "provider.h"
 
@@ -15,11 +16,17 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
+/* Engines a server tries after a request's own, at most. */
+#define TJ_SERVER_MAX_FALLBACK 8
+
 /* The server's shared state, read-only once the server has started. */
 struct tj_handler_env {
     const struct tj_glossary *glossary;   /* may be NULL */
     struct tj_provider *const *providers; /* [0] is the default */
     size_t nproviders;
+    struct tj_provider *const *fallback;    /* tried in order for what a request's engine could */
+    size_t nfallback;                       /* not translate (serve --fallback) */
+    const struct tj_client_options *client; /* requests in flight, timeout; may be NULL */
     const char *web_dir;
 };
 

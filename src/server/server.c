@@ -52,6 +52,7 @@ static const struct route routes[] = {
 struct tj_server {
     struct MHD_Daemon *daemon;
     struct tj_handler_env env;
+    struct tj_client_options client; /* env.client points here */
     struct tj_provider **providers;
     struct tj_jobs *jobs;
     struct tj_conns *conns;
@@ -586,7 +587,16 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     s->providers = tj_xcalloc(cfg->nproviders, sizeof *s->providers);
     memcpy(s->providers, cfg->providers, cfg->nproviders * sizeof *s->providers);
     s->web_dir = tj_xstrdup(cfg->web_dir ? cfg->web_dir : "web");
-    s->env = (struct tj_handler_env){cfg->glossary, s->providers, cfg->nproviders, s->web_dir};
+    s->client = cfg->client;
+    s->env = (struct tj_handler_env){.glossary = cfg->glossary,
+                                     .providers = s->providers,
+                                     .nproviders = cfg->nproviders,
+                                     .fallback = cfg->fallback,
+                                     .nfallback = cfg->nfallback < TJ_SERVER_MAX_FALLBACK
+                                                      ? cfg->nfallback
+                                                      : TJ_SERVER_MAX_FALLBACK,
+                                     .client = &s->client,
+                                     .web_dir = s->web_dir};
     if (has_token) {
         s->token = tj_xstrdup(cfg->token);
         s->token_len = strlen(s->token);

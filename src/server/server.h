@@ -14,6 +14,7 @@
 #ifndef TJ_SERVER_H
 #define TJ_SERVER_H
 
+#include "client.h"
 #include "glossary.h"
 #include "provider.h"
 #include "tj.h"
@@ -38,8 +39,11 @@ struct tj_server_config {
     struct tj_provider *const *providers; /* the engines requests may choose; [0] is the
                                              default; at least one */
     size_t nproviders;
-    size_t body_max;           /* 0: TJ_SERVER_BODY_MAX */
-    unsigned max_jobs;         /* translations at once; 0: tj_server_default_jobs() */
+    struct tj_provider *const *fallback; /* tried in order for what a request's engine could */
+    size_t nfallback;                    /* not translate; at most TJ_SERVER_MAX_FALLBACK */
+    struct tj_client_options client;     /* requests in flight and timeout of remote engines */
+    size_t body_max;                     /* 0: TJ_SERVER_BODY_MAX */
+    unsigned max_jobs;                   /* translations at once; 0: tj_server_default_jobs() */
     unsigned connection_limit; /* 0: TJ_SERVER_CONNECTIONS (less when descriptors are few) */
     unsigned per_ip_limit;     /* connections from one address; 0: 64 off loopback, no limit
                                   on loopback */

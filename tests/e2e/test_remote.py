@@ -213,5 +213,52 @@ check(r.returncode == 0 and sent and all(s["origin"] == "offline" and s.get("eng
                                           for s in sent),
       f"--fallback offline: every segment translated offline (exit {r.returncode}, {secs:.1f} s)")
 
+# The server goes through the same pipeline: a remote engine, and failover to the offline one.
+def serve_translate(*args):
+    """Starts tarjim serve with args, posts the article, returns (status, JSON or None)."""
+    import re
+    import urllib.error
+    import urllib.request
+    srv = subprocess.Popen([tarjim, "serve", "--listen", "127.0.0.1:0", *args],
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        for _ in range(50):
+            line = srv.stderr.readline()
+            m = re.search(r"serving on (http://\S+)", line)
+            if m:
+                url = m.group(1).rstrip("/")
+                break
+        with open(article, encoding="utf-8") as f:
+            body = json.dumps({"text": f.read()}).encode()
+        req = urllib.request.Request(url + "/api/translate", data=body,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, None
+    finally:
+        srv.terminate()
+        srv.wait(timeout=20)
+
+
+fakep, port = start_fake("--key", KEY)
+base = f"http://127.0.0.1:{port}"
+status, doc = serve_translate("-p", "libretranslate", "-u", base + "/libretranslate", "-k", KEY)
+sent = [s for s in segments(doc)] if doc else []
+check(status == 200 and sent and all(s["origin"] in ("provider", "copy") for s in sent)
+      and any(s.get("engine") == "libretranslate" and "Kremlin" in s["target"] for s in sent),
+      f"serve: POST /api/translate through libretranslate (status {status})")
+fakep.terminate()
+fakep.wait()
+status, doc = serve_translate("-p", "libretranslate", "-u", base + "/libretranslate", "-k", KEY,
+                              "--fallback", "offline")
+sent = [s for s in segments(doc) if s["origin"] != "copy"] if doc else []
+check(status == 200 and sent and all(s["origin"] == "offline" for s in sent),
+      f"serve --fallback offline: an unreachable engine's segments translated offline ({status})")
+status, doc = serve_translate("-p", "libretranslate", "-u", base + "/libretranslate", "-k", KEY)
+check(status == 502, f"serve without a fallback: an unreachable engine is 502 ({status})")
+
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

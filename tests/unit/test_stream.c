@@ -51,13 +51,7 @@ static enum tj_status stream(const char *text, enum tj_format fmt, struct tj_buf
     struct tj_pipeline_config cfg = {
         .glossary = g, .chain = &offline, .nchain = 1, .stats = st, .writer = w};
     struct tj_pipeline *pl = tj_pipeline_create(&cfg);
-    size_t pos = 0, len = strlen(text);
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        tj_pipeline_line(pl, text + pos, end - pos, pos);
-        pos = nl ? end + 1 : len;
-    }
+    tj_pipeline_text(pl, text, strlen(text));
     if (written_before_end)
         *written_before_end = out->len;
     struct tj_diag diag;
