@@ -151,7 +151,7 @@ struct tj_provider_error {
 struct tj_provider_ops; /* a provider: opaque here, defined in provider_int.h */
 struct tj_provider;     /* an instance */
 
-/* The provider table, in the order `tarjim providers` lists them. */
+/* The provider table, in the order `tarjim providers` lists them (providers/table.c). */
 const struct tj_provider_ops *const *tj_provider_table(size_t *n);
 /* The provider called name, or NULL. */
 const struct tj_provider_ops *tj_provider_find(const char *name);

@@ -12,15 +12,6 @@
 #include <signal.h>
 #include <stdbool.h>
 
-struct tj_client_stats {
-    size_t segments;
-    size_t requests; /* batches sent to the engine */
-    size_t chars_sent;
-    size_t tm_hits;
-    size_t failed;
-    size_t retries;   /* requests sent again */
-    size_t fallbacks; /* segments handed to the next engine of a chain */
-};
 
 /* How remote providers are driven; zero fields take the defaults (dispatch.h). */
 struct tj_client_options {

@@ -33,7 +33,7 @@ struct tj_config {
  * file is TJ_OK with an empty config when must_exist is false (the default path), else
  * TJ_ERR_NOINPUT. A malformed line, an unknown key or section, or a bad number is
  * TJ_ERR_CONFIG with "FILE:LINE: what" in diag. Sections must name a provider of the product
- * contract or one tj_provider_find knows. */
+ * contract. */
 enum tj_status tj_config_load(struct tj_config *c, const char *path, bool must_exist,
                               struct tj_diag *diag);
 void tj_config_finish(struct tj_config *c);

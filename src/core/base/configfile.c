@@ -2,7 +2,6 @@
  * ini_parse reports the line it stopped on. */
 #include "configfile.h"
 
-#include "provider.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -82,11 +81,11 @@ static int on_value(void *user, const char *sec, const char *key, const char *va
         }
         return 1;
     }
-    /* The providers of the contract, whether or not this build has them all, and any other
-     * the build has. */
+    /* The providers of the contract (the configuration file sits below the engines, so it knows
+     * their names, not their table). */
     static const char *const known[] = {"offline",   "libretranslate", "deepl",    "google",
                                         "microsoft", "mymemory",       "apertium", "openai"};
-    bool found = tj_provider_find(sec) != NULL;
+    bool found = false;
     for (size_t i = 0; i < TJ_ARRAY_LEN(known) && !found; i++)
         found = strcmp(sec, known[i]) == 0;
     if (!found) {

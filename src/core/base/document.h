@@ -63,6 +63,18 @@ struct tj_document {
     size_t blank_after; /* blank lines after the last block */
 };
 
+/* What translating a document cost and gave, counted by the client (engine/client.h) and written
+ * by the writers at the document's end. */
+struct tj_client_stats {
+    size_t segments;
+    size_t requests; /* batches sent to the engine */
+    size_t chars_sent;
+    size_t tm_hits;
+    size_t failed;
+    size_t retries;   /* requests sent again */
+    size_t fallbacks; /* segments handed to the next engine of a chain */
+};
+
 void tj_document_init(struct tj_document *doc);
 /* Frees all blocks and segments; the document can be reused after tj_document_init. */
 void tj_document_finish(struct tj_document *doc);

@@ -1,4 +1,5 @@
-/* The provider table, the wrappers callers go through, and the helpers HTTP providers share. */
+/* The wrappers callers go through, and the helpers HTTP providers share. The table of
+ * providers is one level up, in providers/table.c, beside the providers it lists. */
 #include "provider_int.h"
 
 #include "buf.h"
@@ -12,19 +13,6 @@
 #include <strings.h>
 #include <time.h>
 
-extern const struct tj_provider_ops tj_provider_offline;
-extern const struct tj_provider_ops tj_provider_libretranslate;
-extern const struct tj_provider_ops tj_provider_deepl;
-extern const struct tj_provider_ops tj_provider_google;
-extern const struct tj_provider_ops tj_provider_microsoft;
-extern const struct tj_provider_ops tj_provider_mymemory;
-extern const struct tj_provider_ops tj_provider_apertium;
-extern const struct tj_provider_ops tj_provider_openai;
-
-static const struct tj_provider_ops *const table[] = {
-    &tj_provider_offline,   &tj_provider_libretranslate, &tj_provider_deepl,    &tj_provider_google,
-    &tj_provider_microsoft, &tj_provider_mymemory,       &tj_provider_apertium, &tj_provider_openai,
-};
 
 struct tj_provider {
     const struct tj_provider_ops *ops;
@@ -34,20 +22,6 @@ struct tj_provider {
 
 /* A table written for version v has the fields of version v. */
 #define HAS(ops, v, field) ((ops)->version >= (v) && (ops)->field)
-
-const struct tj_provider_ops *const *tj_provider_table(size_t *n)
-{
-    *n = TJ_ARRAY_LEN(table);
-    return table;
-}
-
-const struct tj_provider_ops *tj_provider_find(const char *name)
-{
-    for (size_t i = 0; i < TJ_ARRAY_LEN(table); i++)
-        if (strcmp(table[i]->info.name, name) == 0)
-            return table[i];
-    return NULL;
-}
 
 const struct tj_provider_info *tj_provider_class_info(const struct tj_provider_ops *ops)
 {

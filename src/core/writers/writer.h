@@ -12,7 +12,6 @@
 #define TJ_WRITER_H
 
 #include "buf.h"
-#include "client.h"
 #include "document.h"
 
 struct tj_write_meta {
