@@ -2,7 +2,6 @@
  * ini_parse reports the line it stopped on. */
 #include "configfile.h"
 
-
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>

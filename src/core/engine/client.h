@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <stdbool.h>
 
-
 /* How remote providers are driven; zero fields take the defaults (dispatch.h). */
 struct tj_client_options {
     unsigned jobs;           /* requests in flight */

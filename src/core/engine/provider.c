@@ -13,7 +13,6 @@
 #include <strings.h>
 #include <time.h>
 
-
 struct tj_provider {
     const struct tj_provider_ops *ops;
     void *state;
