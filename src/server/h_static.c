@@ -6,11 +6,13 @@
 #include "handler.h"
 #include "reply.h"
 
+#include "input.h"
 #include "tj.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,19 +82,16 @@ static char *read_file(const char *path, size_t *len)
     char *data = NULL;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > STATIC_MAX)
         goto out;
-    size_t want = (size_t)st.st_size, n = 0;
-    data = tj_xmalloc(want + 1);
-    while (n < want) {
-        ssize_t got = read(fd, data + n, want - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    *len = n;
+    FILE *f = fdopen(fd, "rb");
+    if (!f)
+        goto out;
+    fd = -1; /* closed with f */
+    if (tj_input_slurp(f, STATIC_MAX, &data, len) != TJ_OK)
+        data = NULL;
+    fclose(f);
 out:
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     return data;
 }
 

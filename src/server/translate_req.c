@@ -92,12 +92,11 @@ enum tj_status tj_translate_req_parse(const char *body, size_t len,
         goto out;
     const char *data = json_string_value(text);
     size_t dlen = json_string_length(text);
-    if (dlen >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        dlen -= 3;
-    }
-    struct tj_diag diag;
-    if (tj_input_check("text", data, dlen, &diag) != TJ_OK) {
+    size_t bom = tj_input_bom(data, dlen);
+    data += bom;
+    dlen -= bom;
+    struct tj_diag diag; /* offsets count the text as sent, its byte order mark included */
+    if (tj_input_check_at("text", data, dlen, bom, 1, &diag) != TJ_OK) {
         rc = fail(err, 400, "bad_input", "%s", diag.message);
         goto out;
     }

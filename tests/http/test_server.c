@@ -437,6 +437,10 @@ static void test_bad_requests(void **state)
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "byte offset 10"));
     assert_error(&r, 400, "bad_input");
+    /* After a byte order mark the offset still counts the text as sent (3 + 10). */
+    post_json(open_srv, "/api/translate", "{\"text\": \"\\ufeffبوتين\\u0000\"}", &r);
+    assert_non_null(strstr(r.body, "byte offset 13"));
+    assert_error(&r, 400, "bad_input");
     post_json(open_srv, "/api/translate", "{\"text\": \"x\", \"provider\": \"babelfish\"}", &r);
     assert_error(&r, 400, "unknown_provider");
     post_json(open_srv, "/api/translate", "{\"text\": 3}", &r);
