@@ -6,6 +6,7 @@
 
 #include "glossary.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,7 @@ static void put_string(struct tj_buf *out, const char *s)
 struct tj_writer *tj_writer_create(enum tj_format fmt, const struct tj_write_meta *meta,
                                    struct tj_buf *out)
 {
+    assert(out->cap == 0); /* an uncapped buffer: no append can fail (see writer.h) */
     struct tj_writer *w = tj_xcalloc(1, sizeof *w);
     w->fmt = fmt;
     w->provider = meta ? meta->provider : NULL;

@@ -27,7 +27,9 @@ struct tj_writer;
 /* Starts a document in format fmt, to be appended to out; for JSON its opening is appended now.
  * meta (may be NULL) is read now, its strings borrowed for the writer's life (its stats are
  * not used: see tj_writer_end). out is borrowed; the caller may take from it and reset it
- * between calls. Returns a writer owned by the caller. */
+ * between calls. out must have no cap: appending to it then cannot fail (allocation aborts on
+ * out-of-memory), which is why the writers do not check each append; memory is bounded by the
+ * caller taking from out as it grows. Returns a writer owned by the caller. */
 struct tj_writer *tj_writer_create(enum tj_format fmt, const struct tj_write_meta *meta,
                                    struct tj_buf *out);
 /* Appends block b, whose segments are numbered and done, after the blocks given before. */
