@@ -5,6 +5,7 @@
 #include "glossary.h"
 #include "input.h"
 #include "pipeline.h"
+#include "qa.h"
 #include "provider.h"
 #include "writer.h"
 
@@ -37,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tj_pipeline_prepare(text, size, g, &opt, &doc);
     struct tj_client_stats st = {0};
     tj_client_translate(p, &doc, &st, NULL);
+    tj_qa_document(&doc);
     size_t segments = 0;
     for (size_t b = 0; b < doc.nblocks; b++)
         for (size_t i = 0; i < doc.blocks[b].nsegs; i++, segments++)

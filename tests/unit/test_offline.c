@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "pipeline.h"
+#include "qa.h"
 #include "provider.h"
 
 #include <stdio.h>
@@ -45,6 +46,7 @@ static void translate(const char *dir, const char *text, struct tj_document *doc
     tj_document_init(doc);
     tj_pipeline_prepare(text, strlen(text), g, NULL, doc);
     assert_int_equal(tj_client_translate(p, doc, st, NULL), TJ_OK);
+    tj_qa_document(doc);
     tj_provider_destroy(p);
 }
 

@@ -9,6 +9,7 @@
 #include "client.h"
 #include "input.h"
 #include "pipeline.h"
+#include "qa.h"
 #include "provider.h"
 #include "writer.h"
 
@@ -69,6 +70,7 @@ static void whole(const char *text, enum tj_format fmt, struct tj_buf *out)
     tj_pipeline_prepare(text, strlen(text), g, NULL, &doc);
     struct tj_client_stats st = {0};
     tj_client_translate_chain(&offline, 1, &doc, NULL, &st, NULL);
+    tj_qa_document(&doc);
     struct tj_write_meta meta = {"offline", &st, "in.ar.txt"};
     if (fmt == TJ_FORMAT_TEXT)
         tj_write_text(&doc, out);

@@ -4,7 +4,6 @@
 #include "client.h"
 
 #include "dispatch.h"
-#include "qa.h"
 #include "strmap.h"
 #include "utf8.h"
 
@@ -292,8 +291,6 @@ enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t
     free(failed_at_start);
     free(todo);
     free(seen);
-    for (size_t d = 0; d < ndocs; d++)
-        tj_qa_document(docs[d]);
     size_t failed = sum_failed(st, ndocs) - failed_before;
     free(local);
     if (failed == 0)

@@ -2,7 +2,7 @@
  *
  * Segments without Arabic letters are copied (origin copy), the rest are packed into batches
  * within the provider's limits. A segment the provider could not translate keeps its Arabic
- * source as target with origin failed. QA runs on every translated segment. */
+ * source as target with origin failed. QA is the next stage (qa.h), run by the pipeline. */
 #ifndef TJ_CLIENT_H
 #define TJ_CLIENT_H
 

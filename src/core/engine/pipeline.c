@@ -3,6 +3,7 @@
 
 #include "normalize.h"
 #include "pin.h"
+#include "qa.h"
 #include "utf8.h"
 
 #include <stdlib.h>
@@ -105,6 +106,7 @@ static void run_window(struct tj_pipeline *pl)
             pl->rc = rc;
         if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0])
             memcpy(pl->diag.message, sub.message, sizeof sub.message);
+        tj_qa_document(w);
     }
     if (pl->cfg.writer)
         for (size_t b = 0; b < w->nblocks; b++)
@@ -225,6 +227,8 @@ void tj_pipeline_group_flush(struct tj_pipeline_group *g)
         if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0] &&
             (st[i].failed || st[i].fallbacks))
             memcpy(pl->diag.message, sub.message, sizeof sub.message);
+        if (g->nchain > 0)
+            tj_qa_document(&w->doc);
         if (pl->cfg.writer)
             for (size_t b = 0; b < w->doc.nblocks; b++)
                 tj_writer_block(pl->cfg.writer, &w->doc.blocks[b]);
