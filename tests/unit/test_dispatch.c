@@ -552,6 +552,22 @@ static void test_configured_pacing(void **state)
     tj_provider_destroy(p);
 }
 
+/* A key in an error message is masked, and so is any piece of it the service echoed back. */
+static void test_key_masked(void **state)
+{
+    (void)state;
+    const char *key = "sk-4f9a2c81d77e0b53";
+    struct tj_provider_error err;
+    tj_perror_set(&err, TJ_PERR_AUTH, 401, key, "key %s refused", key);
+    assert_string_equal(err.message, "key *** refused");
+    tj_perror_set(&err, TJ_PERR_AUTH, 401, key, "Invalid key sk-4f9a2c8... (truncated)");
+    assert_null(strstr(err.message, "4f9a2c"));
+    assert_non_null(strstr(err.message, "Invalid key ***"));
+    /* Short runs that a key happens to share with ordinary words are left alone. */
+    tj_perror_set(&err, TJ_PERR_AUTH, 401, key, "sk- is not a valid prefix");
+    assert_string_equal(err.message, "sk- is not a valid prefix");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_dry_run_and_stop),
         cmocka_unit_test(test_configured_pacing),
+        cmocka_unit_test(test_key_masked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

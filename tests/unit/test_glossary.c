@@ -167,6 +167,27 @@ static void test_expanding_spelling(void **state)
     tj_glossary_destroy(g);
 }
 
+/* English spellings after the first are aliases; an empty one is an error with its line. */
+static void test_english_aliases(void **state)
+{
+    (void)state;
+    struct tj_glossary *g = tj_glossary_create();
+    struct tj_diag d;
+    const char *rows = "بوتين\tPutin | Vladimir Putin|President Putin\tperson\n"
+                       "كييف\tKyiv\tplace\n";
+    assert_int_equal(tj_glossary_load_mem(g, "g.tsv", rows, strlen(rows), &d), TJ_OK);
+    const struct tj_term *t = lookup(g, "بوتين");
+    assert_string_equal(t->english, "Putin");
+    assert_int_equal(t->naliases, 2);
+    assert_string_equal(t->aliases[0], "Vladimir Putin");
+    assert_string_equal(t->aliases[1], "President Putin");
+    assert_int_equal(lookup(g, "كييف")->naliases, 0); /* Kiev is no alias unless written */
+    const char *bad = "بوتين\tPutin||Vladimir Putin\n";
+    assert_int_equal(tj_glossary_load_mem(g, "g.tsv", bad, strlen(bad), &d), TJ_ERR_CONFIG);
+    assert_non_null(strstr(d.message, "g.tsv:1: an empty English spelling"));
+    tj_glossary_destroy(g);
+}
+
 /* The message names the spelling that has no letters, counting every one before it. */
 static void test_empty_spelling_named(void **state)
 {
@@ -182,13 +203,10 @@ static void test_empty_spelling_named(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_rows),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_later_overrides),
-        cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_bundled),
-        cmocka_unit_test(test_expanding_spelling),
-        cmocka_unit_test(test_empty_spelling_named),
+        cmocka_unit_test(test_load_rows),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_later_overrides), cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_bundled),         cmocka_unit_test(test_expanding_spelling),
+        cmocka_unit_test(test_english_aliases), cmocka_unit_test(test_empty_spelling_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,11 +66,34 @@ static void test_findings(void **state)
     expect("بوتين يزور الصين مع وفد كبير جدا في هذا اليوم", "Putin.", true, "length_ratio ");
 }
 
+/* A pin counts only as a whole word, with the glossary's case, or as one of its aliases. */
+static void test_pin_words_and_aliases(void **state)
+{
+    (void)state;
+    assert_true(tj_qa_has_term("Putin's visit", "Putin"));
+    assert_true(tj_qa_has_term("(Putin)", "Putin"));
+    assert_false(tj_qa_has_term("Putinism grows", "Putin"));
+    assert_false(tj_qa_has_term("putin said", "Putin"));
+    assert_false(tj_qa_has_term("Rasputin said", "Putin"));
+    assert_true(tj_qa_has_term("OPEC+ met", "OPEC+"));
+    assert_true(tj_qa_has_term("at Dolmabahçe Palace", "Dolmabahçe Palace"));
+    assert_false(tj_qa_has_term("Dolmabahçes", "Dolmabahçe"));
+    static char a1[] = "Vladimir Putin", a2[] = "President Putin", poutine[] = "Poutine";
+    char *aliases[] = {a1, a2};
+    struct tj_term t = {.arabic = putin_ar, .english = poutine, .aliases = aliases, .naliases = 2};
+    assert_true(tj_qa_has_pin("said Vladimir Putin today", &t));
+    assert_false(tj_qa_has_pin("said Vladimir Poutin today", &t));
+    char *codes = qa("قال بوتين", "Putinism said", true);
+    assert_string_equal(codes, "pin_missing ");
+    free(codes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_pin_words_and_aliases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -509,14 +509,25 @@ enum tj_perror tj_perror_set(struct tj_provider_error *err, enum tj_perror kind,
     va_start(ap, fmt);
     vsnprintf(full, len > 0 ? (size_t)len + 1 : 1, fmt, ap);
     va_end(ap);
-    /* The key is masked in the whole text before it is cut, so no part of it survives. */
+    /* The key is masked in the whole text before it is cut, and so is any piece of it of six
+     * characters or more that the service echoed (a key cut short, "abcd1234…"): no part of
+     * it survives. */
     struct tj_buf b;
     tj_buf_init(&b, 0);
     size_t sl = secret ? strlen(secret) : 0;
+    size_t min_piece = sl < 6 ? sl : 6;
     for (const char *p = full; *p;) {
-        if (sl && strncmp(p, secret, sl) == 0) {
+        size_t piece = 0;
+        for (size_t k = 0; sl && k < sl; k++) {
+            size_t m = 0;
+            while (p[m] && k + m < sl && p[m] == secret[k + m])
+                m++;
+            if (m > piece)
+                piece = m;
+        }
+        if (sl && piece >= min_piece) {
             tj_buf_puts(&b, "***");
-            p += sl;
+            p += piece;
         } else {
             tj_buf_putc(&b, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
             p++;

@@ -64,11 +64,43 @@ static void check_numbers(struct tj_segment *s)
     tj_buf_finish(&dst);
 }
 
+/* True when c (a byte of UTF-8 text) can be part of a word: ASCII letters and digits, and any
+ * byte of a non-ASCII character (Dolmabahçe, Zürich). */
+static bool word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+bool tj_qa_has_term(const char *text, const char *english)
+{
+    size_t n = strlen(english);
+    if (n == 0)
+        return false;
+    for (const char *p = text; (p = strstr(p, english)); p++) {
+        bool start =
+            p == text || !word_byte((unsigned char)p[-1]) || !word_byte((unsigned char)english[0]);
+        bool end = !word_byte((unsigned char)p[n]) || !word_byte((unsigned char)english[n - 1]);
+        if (start && end)
+            return true;
+    }
+    return false;
+}
+
+bool tj_qa_has_pin(const char *text, const struct tj_term *t)
+{
+    if (tj_qa_has_term(text, t->english))
+        return true;
+    for (size_t i = 0; i < t->naliases; i++)
+        if (tj_qa_has_term(text, t->aliases[i]))
+            return true;
+    return false;
+}
+
 static void check_pins(struct tj_segment *s)
 {
     for (size_t i = 0; i < s->npins; i++) {
         const char *en = s->pins[i].term->english;
-        if (!strstr(s->target, en))
+        if (!tj_qa_has_pin(s->target, s->pins[i].term))
             tj_segment_add_qa(s, "pin_missing",
                               "pinned term '%.*s' → '%s' is not in the "
                               "translation",

@@ -41,6 +41,9 @@ void tj_glossary_destroy(struct tj_glossary *g)
     for (size_t i = 0; i < g->nterms; i++) {
         free(g->terms[i]->arabic);
         free(g->terms[i]->english);
+        for (size_t k = 0; k < g->terms[i]->naliases; k++)
+            free(g->terms[i]->aliases[k]);
+        free(g->terms[i]->aliases);
         free(g->terms[i]->note);
         free(g->terms[i]->file);
         free(g->terms[i]);
@@ -129,7 +132,34 @@ enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const 
     struct tj_term *t = tj_xcalloc(1, sizeof *t);
     const char *bar = strchr(arabic, '|');
     t->arabic = bar ? tj_xstrndup(arabic, (size_t)(bar - arabic)) : tj_xstrdup(arabic);
-    t->english = tj_xstrdup(english);
+    /* English spellings: the first canonical, the rest aliases; none may be empty. */
+    for (const char *p = english;;) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n && p[0] == ' ')
+            p++, n--;
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n == 0) {
+            for (size_t k = 0; k < t->naliases; k++)
+                free(t->aliases[k]);
+            free(t->aliases);
+            free(t->english);
+            free(t->arabic);
+            free(t->note);
+            free(t);
+            return tj_diag_set(diag, TJ_ERR_CONFIG, "an empty English spelling in '%s'", english);
+        }
+        if (!t->english) {
+            t->english = tj_xstrndup(p, n);
+        } else {
+            t->aliases = tj_xreallocarray(t->aliases, t->naliases + 1, sizeof *t->aliases);
+            t->aliases[t->naliases++] = tj_xstrndup(p, n);
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
     t->type = type;
     t->note = note && *note ? tj_xstrdup(note) : NULL;
     const char *p = arabic;

@@ -1,8 +1,10 @@
 /* The glossary: Arabic terms pinned to their English, loaded from TSV files.
  *
  * Row format: arabic<TAB>english[<TAB>type[<TAB>note]], '#' starts a comment line, several
- * Arabic spellings separated by '|'. Terms are keyed by the matching form of each spelling
- * with words joined by single spaces, so spelling noise (diacritics, alef and yaa forms,
+ * Arabic spellings separated by '|', and several English spellings too: the first is the
+ * canonical one (what a pin writes), the others are aliases that count when an engine's output
+ * is checked (Putin|Vladimir Putin|President Putin). Terms are keyed by the matching form of each
+ * spelling with words joined by single spaces, so spelling noise (diacritics, alef and yaa forms,
  * tatweel) never prevents a match. A later row or file overrides an earlier spelling. */
 #ifndef TJ_GLOSSARY_H
 #define TJ_GLOSSARY_H
@@ -14,8 +16,10 @@
 enum tj_term_type { TJ_TERM_TERM, TJ_TERM_PERSON, TJ_TERM_PLACE, TJ_TERM_ORG };
 
 struct tj_term {
-    char *arabic; /* the row's first spelling, as written */
-    char *english;
+    char *arabic;    /* the row's first spelling, as written */
+    char *english;   /* the canonical English */
+    char **aliases;  /* other English spellings that count as the term, naliases of them */
+    size_t naliases; /* (the spellings after the first in the row's English column) */
     enum tj_term_type type;
     char *note; /* may be NULL */
     char *file; /* where the row came from */
@@ -35,8 +39,9 @@ enum tj_status tj_glossary_load_file(struct tj_glossary *g, const char *path, st
 /* Adds the rows of data[0..len); name stands for the file in messages. */
 enum tj_status tj_glossary_load_mem(struct tj_glossary *g, const char *name, const char *data,
                                     size_t len, struct tj_diag *diag);
-/* Adds one term; arabic may hold several '|'-separated spellings. Returns TJ_ERR_CONFIG when
- * a spelling is empty or has no letters. */
+/* Adds one term; arabic may hold several '|'-separated spellings, english several too (the
+ * first canonical, the others aliases). Returns TJ_ERR_CONFIG when a spelling is empty or an
+ * Arabic one has no letters. */
 enum tj_status tj_glossary_add(struct tj_glossary *g, const char *arabic, const char *english,
                                enum tj_term_type type, const char *note, struct tj_diag *diag);
 
