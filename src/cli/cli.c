@@ -149,6 +149,9 @@ bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
     case 'F':
         e->fallback = arg;
         return true;
+    case 'N':
+        e->native_glossary = true;
+        return true;
     default:
         return false;
     }
@@ -189,6 +192,7 @@ int tj_cli_engine_config(struct tj_cli_engine *e, const struct tj_provider_ops *
         .source_lang = "ar",
         .target_lang = "en",
         .freedict_dir = tj_cli_freedict_dir(),
+        .native_glossary = e->native_glossary,
     };
     if (primary) {
         cfg->url = e->url;

@@ -61,15 +61,16 @@ struct tj_cli_glossaries {
 void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file);
 void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl);
 /* The engine options shared by translate and serve: -p -u -k -g --no-default-glossary
- * --config --fallback, and the configuration file they fall back on. Precedence: the command
- * line, then the environment (TARJIM_PROVIDER and each provider's customary variables), then
- * the configuration file, then the defaults. */
+ * --config --fallback --native-glossary, and the configuration file they fall back on.
+ * Precedence: the command line, then the environment (TARJIM_PROVIDER and each provider's
+ * customary variables), then the configuration file, then the defaults. */
 struct tj_cli_engine {
     const char *provider; /* as given with -p, or NULL */
     const char *url;      /* -u and -k apply to the chosen provider only, not to fallbacks */
     const char *api_key;
     const char *config_path; /* --config, else the default path (missing is fine) */
     const char *fallback;    /* --fallback, else the file's "fallback", comma-separated */
+    bool native_glossary;    /* --native-glossary: pins through DeepL and Microsoft's own */
     struct tj_cli_glossaries glossaries;
     /* Filled by tj_cli_engine_resolve. */
     struct tj_config config;
@@ -83,8 +84,9 @@ struct tj_cli_engine {
     {"provider", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},             \
         {"api-key", required_argument, NULL, 'k'}, {"glossary", required_argument, NULL, 'g'},     \
         {"no-default-glossary", no_argument, NULL, 'G'}, {"config", required_argument, NULL, 'C'}, \
+        {"fallback", required_argument, NULL, 'F'},                                                \
     {                                                                                              \
-        "fallback", required_argument, NULL, 'F'                                                   \
+        "native-glossary", no_argument, NULL, 'N'                                                  \
     }
 
 void tj_cli_engine_init(struct tj_cli_engine *e);

@@ -68,6 +68,7 @@ static size_t create_providers(const struct tj_provider_ops *chosen,
             .source_lang = cfg->source_lang,
             .target_lang = cfg->target_lang,
             .freedict_dir = cfg->freedict_dir,
+            .native_glossary = cfg->native_glossary,
         };
         /* A remote engine is offered only when its environment sets it up (a key or a URL):
          * no text leaves the machine through an engine the operator did not name. */
@@ -314,6 +315,8 @@ const struct tj_cmd tj_cmd_serve = {
         "      --no-default-glossary   do not load the bundled glossary\n"
         "      --fallback LIST     engines to try, in order, for segments a request's engine\n"
         "                          could not translate (e.g. offline)\n"
+        "      --native-glossary   pins through DeepL's glossaries and Microsoft's dynamic\n"
+        "                          dictionary (see tarjim translate --help)\n"
         "  -j, --jobs N            requests in flight per translation for remote engines\n"
         "                          (default 4)\n"
         "      --timeout SECONDS   per-request timeout for remote engines (default 30)\n"

@@ -2,7 +2,13 @@
  * Ocp-Apim-Subscription-Key (and -Region when the fake was given --region); a body
  * [{"Text": ...}] of at most 1,000 elements and 50,000 characters per target language;
  * textType=html keeps class="notranslate" / translate="no" elements; errors
- * {"error":{"code":NNNxxx,"message":...}} whose first three digits are the HTTP status. */
+ * {"error":{"code":NNNxxx,"message":...}} whose first three digits are the HTTP status.
+ *
+ * Dynamic dictionary: with an explicit `from`, in plain text and HTML alike, each
+ * <mstrans:dictionary translation="English">Arabic</mstrans:dictionary> comes out as its
+ * translation attribute, markup gone; clitics written before it with a tatweel (وـ) come out
+ * in English ("and"). Without `from` the markup is not read: it stays as it is, its Arabic
+ * transliterated. */
 #include "fake.h"
 
 #include <stdio.h>
@@ -56,6 +62,122 @@ static void ms_fail(struct fake_req *req, struct fake_resp *resp, int status)
     default:
         error(resp, (long)status * 1000, "An unexpected error occurred.");
     }
+}
+
+/* ---- dynamic dictionary --------------------------------------------------------------------- */
+
+#define DICT_OPEN "<mstrans:dictionary translation=\""
+#define DICT_CLOSE "</mstrans:dictionary>"
+
+/* Each element becomes a token of Latin letters (which the word table keeps), and the token
+ * its translation once the text is translated. */
+struct dict {
+    char **targets;
+    size_t n;
+};
+
+static void put_token(struct fbuf *b, size_t k)
+{
+    char t[16];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('a' + k % 26);
+        k /= 26;
+    } while (k && n < sizeof t);
+    fbuf_puts(b, "ZQMD");
+    while (n)
+        fbuf_putc(b, t[--n]);
+    fbuf_putc(b, 'Q');
+}
+
+/* The English of clitic letters written apart before a term (و ف ب ل ك and a tatweel, two
+ * bytes each), or NULL. */
+static const char *clitic_english(const char *s, size_t n)
+{
+    static const struct {
+        const char *ar, *en;
+    } table[] = {{"\u0648", "and"},          {"\u0641", "so"},         {"\u0628", "in"},
+                 {"\u0644", "to"},           {"\u0643", "like"},       {"\u0648\u0628", "and in"},
+                 {"\u0648\u0644", "and to"}, {"\u0641\u0644", "so to"}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strlen(table[i].ar) == n && memcmp(table[i].ar, s, n) == 0)
+            return table[i].en;
+    return NULL;
+}
+
+/* text with its dictionary elements as tokens (translations in d). */
+static char *dict_apply(const char *text, struct dict *d)
+{
+    struct fbuf b = {0};
+    const char *s = text;
+    const size_t open_len = strlen(DICT_OPEN), close_len = strlen(DICT_CLOSE);
+    for (;;) {
+        const char *o = strstr(s, DICT_OPEN);
+        const char *q = o ? strchr(o + open_len, '"') : NULL;
+        const char *c = q && q[1] == '>' ? strstr(q + 2, DICT_CLOSE) : NULL;
+        if (!c) {
+            fbuf_puts(&b, s);
+            break;
+        }
+        /* Clitics set apart with a tatweel just before the element, at a word's start. */
+        const char *from = o;
+        const char *en = NULL;
+        if (o - s >= 4 && memcmp(o - 2, "\u0640", 2) == 0) {
+            for (size_t n = 2; n <= 4 && !en; n += 2) {
+                const char *w = o - 2 - n;
+                if (w < s)
+                    break;
+                bool at_start = w == text || (unsigned char)w[-1] < 0x80;
+                if (at_start && (en = clitic_english(w, n)) != NULL)
+                    from = w;
+            }
+        }
+        fbuf_add(&b, s, (size_t)(from - s));
+        if (en)
+            fbuf_printf(&b, "%s ", en);
+        put_token(&b, d->n);
+        d->targets = fake_xrealloc(d->targets, (d->n + 1) * sizeof *d->targets);
+        d->targets[d->n++] = fake_xstrndup(o + open_len, (size_t)(q - o - open_len));
+        s = c + close_len;
+    }
+    return fbuf_take(&b);
+}
+
+/* Replaces the tokens in *text by their translations. */
+static void dict_restore(char **text, const struct dict *d)
+{
+    if (!d->n)
+        return;
+    struct fbuf b = {0};
+    const char *s = *text;
+    while (*s) {
+        const char *t = strstr(s, "ZQMD");
+        if (!t) {
+            fbuf_puts(&b, s);
+            break;
+        }
+        fbuf_add(&b, s, (size_t)(t - s));
+        const char *p = t + 4;
+        size_t k = 0;
+        while (*p >= 'a' && *p <= 'z')
+            k = k * 26 + (size_t)(*p++ - 'a');
+        if (*p == 'Q' && p > t + 4 && k < d->n) {
+            fbuf_puts(&b, d->targets[k]);
+            s = p + 1;
+        } else {
+            fbuf_add(&b, t, 4);
+            s = t + 4;
+        }
+    }
+    free(*text);
+    *text = fbuf_take(&b);
+}
+
+static void dict_free(struct dict *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->targets[i]);
+    free(d->targets);
 }
 
 static void ms_handle(struct fake_req *req, struct fake_resp *resp)
@@ -164,7 +286,21 @@ static void ms_handle(struct fake_req *req, struct fake_resp *resp)
                              .translate_no = true,
                              .notranslate_class = true,
                              .flags = req->faults.flags};
-    texts = fake_translate_all(texts_in, n, &o);
+    /* The dynamic dictionary needs an explicit source language. */
+    char **marked = from ? fake_xmalloc((n ? n : 1) * sizeof *marked) : NULL;
+    struct dict *dicts = from ? fake_xmalloc((n ? n : 1) * sizeof *dicts) : NULL;
+    for (size_t k = 0; marked && k < n; k++) {
+        memset(&dicts[k], 0, sizeof dicts[k]);
+        marked[k] = dict_apply(texts_in[k], &dicts[k]);
+    }
+    texts = fake_translate_all(marked ? (const char *const *)marked : texts_in, n, &o);
+    for (size_t k = 0; marked && k < n; k++) {
+        dict_restore(&texts[k], &dicts[k]);
+        dict_free(&dicts[k]);
+        free(marked[k]);
+    }
+    free(marked);
+    free(dicts);
     nt = fake_mangle_list(req->faults.flags, &texts, n, texts_in);
     json_t *arr = json_array();
     for (size_t i = 0; i < nt; i++) {

@@ -4,9 +4,11 @@
 #include "client.h"
 
 #include "dispatch.h"
+#include "native.h"
 #include "strmap.h"
 #include "utf8.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +121,24 @@ static void on_send(void *ud, const struct tj_dispatch_sent *sent, size_t n)
     free(chars);
 }
 
+/* Makes the native glossary of items[0..n) ready on the service (native.h): its id in *id, or
+ * why it could not be in failed (TJ_DIAG_MAX bytes, "" when it was). */
+static void prepare_native(struct tj_provider *p, const struct tj_dispatch_item *items, size_t n,
+                           const struct tj_client_options *o, char **id, char *failed)
+{
+    struct tj_batch_item *bi = tj_xcalloc(n ? n : 1, sizeof *bi);
+    for (size_t i = 0; i < n; i++)
+        bi[i] = (struct tj_batch_item){items[i].text, items[i].len, items[i].pins, items[i].npins};
+    struct tj_native_entry *entries;
+    size_t ne = tj_native_entries(bi, n, &entries);
+    struct tj_native_options no = {.timeout = o ? o->timeout : 0};
+    struct tj_diag d;
+    if (tj_native_prepare(p, entries, ne, &no, id, NULL, &d) != TJ_OK)
+        snprintf(failed, TJ_DIAG_MAX, "%s", d.message);
+    tj_native_entries_free(entries, ne);
+    free(bi);
+}
+
 /* Sends todo[0..n) to an HTTP provider through the dispatcher. Identical segments (in any of
  * the documents) are sent once: the first of each carries the request, the others copy its
  * result. */
@@ -161,6 +181,13 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         dop.dry_run = o->dry_run;
         dop.stop = o->stop;
     }
+    /* A native glossary the service must hold before the batches name it is made (or found)
+     * first; one that cannot be leaves the pins to the provider's markup, and says so. */
+    char *glossary_id = NULL;
+    char native_failed[TJ_DIAG_MAX] = "";
+    if (tj_provider_native_resource(p) && !dop.dry_run)
+        prepare_native(p, items, ni, o, &glossary_id, native_failed);
+    dop.glossary_id = glossary_id;
     struct tj_dispatch_stats ds = {0};
     enum tj_status rc = tj_dispatch_run(p, items, ni, &dop, &ds, diag);
     for (size_t i = 0; i < n; i++) {
@@ -176,7 +203,11 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         if (it->result.qa_code)
             tj_segment_add_qa(s, it->result.qa_code, "%s",
                               it->result.qa_message ? it->result.qa_message : "");
+        if (native_failed[0] && s->npins)
+            tj_segment_add_qa(s, "native_glossary", "%s; the pins travelled as markup",
+                              native_failed);
     }
+    free(glossary_id);
     st[0].retries += ds.retries; /* retries are per request: counted on the first document */
     for (size_t i = 0; i < ni; i++)
         tj_dispatch_item_finish(&items[i]);

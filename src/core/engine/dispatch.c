@@ -145,7 +145,7 @@ static struct tj_batch batch_view(const struct batch *b)
     const struct run *r = b->run;
     const struct unit *first = &r->units[b->units[0]];
     const struct tj_dispatch_item *it = &r->items[first->item];
-    struct tj_batch tb = {b->items, b->n, NULL, 0};
+    struct tj_batch tb = {b->items, b->n, NULL, 0, r->o.glossary_id};
     if (first->part == 0) {
         tb.context = it->context;
         tb.context_len = it->context_len;

@@ -40,6 +40,8 @@ struct tj_dispatch_options {
      * may be NULL. */
     void (*on_send)(void *ud, const struct tj_dispatch_sent *sent, size_t n);
     void *on_send_ud;
+    const char *glossary_id; /* the run's native glossary (native.h), carried by every batch;
+                                NULL: none */
 };
 
 /* One segment to translate. The caller fills text, len, pins, npins and (optionally) context;

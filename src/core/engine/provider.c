@@ -17,6 +17,7 @@ struct tj_provider {
     const struct tj_provider_ops *ops;
     void *state;
     double requests_per_sec, chars_per_min; /* the configuration's pacing, 0 when not given */
+    bool native;                            /* native_glossary asked for, and the service has one */
 };
 
 /* A table written for version v has the fields of version v. */
@@ -109,6 +110,7 @@ enum tj_status tj_provider_create(const struct tj_provider_ops *ops,
     p->state = state;
     p->requests_per_sec = cfg->requests_per_sec;
     p->chars_per_min = cfg->chars_per_min;
+    p->native = cfg->native_glossary && (ops->info.features & TJ_PFEAT_NATIVE_GLOSSARY);
     *out = p;
     return TJ_OK;
 }
@@ -193,6 +195,49 @@ enum tj_perror tj_provider_parse_response(const struct tj_provider *p, const str
     enum tj_perror kind = p->ops->parse_response(p->state, batch, resp, results, err);
     if (kind != TJ_PERR_NONE) {
         tj_results_finish(results, batch->n);
+        err->kind = kind;
+        if (!err->http_status)
+            err->http_status = resp->status;
+    }
+    return kind;
+}
+
+bool tj_provider_native(const struct tj_provider *p)
+{
+    return p->native;
+}
+
+bool tj_provider_native_resource(const struct tj_provider *p)
+{
+    return p->native && HAS(p->ops, 3, native_request) && HAS(p->ops, 3, native_response);
+}
+
+enum tj_status tj_provider_native_request(const struct tj_provider *p, enum tj_native_action action,
+                                          const struct tj_native_glossary *g,
+                                          struct tj_http_request *out, struct tj_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    if (!tj_provider_native_resource(p))
+        return tj_diag_set(diag, TJ_ERR_USAGE, "%s has no glossary resource to prepare",
+                           p->ops->info.name);
+    enum tj_status rc = p->ops->native_request(p->state, action, g, out, diag);
+    if (rc != TJ_OK)
+        tj_http_request_finish(out);
+    return rc;
+}
+
+enum tj_perror tj_provider_native_response(const struct tj_provider *p,
+                                           enum tj_native_action action,
+                                           struct tj_native_glossary *g,
+                                           const struct tj_http_response *resp,
+                                           struct tj_provider_error *err)
+{
+    memset(err, 0, sizeof *err);
+    if (!tj_provider_native_resource(p))
+        return tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
+                             "%s has no glossary resource", p->ops->info.name);
+    enum tj_perror kind = p->ops->native_response(p->state, action, g, resp, err);
+    if (kind != TJ_PERR_NONE) {
         err->kind = kind;
         if (!err->http_status)
             err->http_status = resp->status;
@@ -388,6 +433,7 @@ void tj_http_base_init(struct tj_http_base *b, const struct tj_provider_config *
     b->variant = dup_or_null(cfg->variant);
     b->langpair = dup_or_null(cfg->langpair);
     b->no_context = cfg->no_context;
+    b->native_glossary = cfg->native_glossary;
 }
 
 void tj_http_base_finish(struct tj_http_base *b)

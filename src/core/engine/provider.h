@@ -11,9 +11,11 @@
  * provider.c.
  *
  * Thread safety: create and destroy are not concurrent with anything else on the instance.
- * Everything else (limits, notice, build_request, parse_response, translate_local, the info
- * accessors) may be called on one instance from several threads at once: build_request and
- * parse_response are pure functions of the instance's immutable state and their arguments,
+ * Everything else (limits, notice, build_request, parse_response, native_request and
+ * native_response, translate_local, the info accessors) may be called on one instance from
+ * several threads at once: the request builders and response readers are pure functions of
+ * the instance's immutable state and their arguments (what a run prepares travels in its
+ * batches, never in the instance),
  * and a local engine serialises its own caches. */
 #ifndef TJ_PROVIDER_H
 #define TJ_PROVIDER_H
@@ -25,7 +27,7 @@
 #include <stdbool.h>
 
 /* The current version of the operations table; see provider_int.h. */
-#define TJ_PROVIDER_OPS_VERSION 2
+#define TJ_PROVIDER_OPS_VERSION 3
 
 /* What a provider can do (bits of tj_provider_info.features). */
 enum tj_provider_feature {
@@ -93,6 +95,9 @@ struct tj_provider_config {
     double requests_per_sec; /* pacing that replaces the service's default when > 0 */
     double chars_per_min;
     const char *freedict_dir; /* offline: where the FreeDict Arabic-English files are */
+    bool native_glossary;     /* pins through the service's own glossary where it has one
+                                 (TJ_PFEAT_NATIVE_GLOSSARY): a DeepL glossary, Microsoft's
+                                 dynamic-dictionary markup; ignored by the others */
 };
 
 /* One segment: its source text (display form) and its pins (byte ranges of text). The
@@ -111,6 +116,8 @@ struct tj_batch {
     size_t n;
     const char *context; /* may be NULL */
     size_t context_len;
+    const char *glossary_id; /* the run's native glossary on the service (see native.h), or
+                                NULL: pins then travel as the provider's markup */
 };
 
 /* Bits of tj_result.flags. */
@@ -237,6 +244,57 @@ enum tj_perror tj_provider_parse_response(const struct tj_provider *p, const str
 enum tj_status tj_provider_translate_local(const struct tj_provider *p,
                                            const struct tj_batch *batch, struct tj_result *results,
                                            struct tj_diag *diag);
+
+/* Native glossaries. A provider with TJ_PFEAT_NATIVE_GLOSSARY whose configuration asks for
+ * native_glossary renders pins with the service's own means instead of do-not-translate
+ * markup: Microsoft's dynamic-dictionary markup inside each text (nothing to prepare), or a
+ * DeepL glossary, a resource on the service that must exist before the batches that name it
+ * (tj_batch.glossary_id). The engine (native.h) drives the few requests that make it ready,
+ * built and read by the functions below. */
+
+/* One entry: an Arabic spelling as it stands in the text, and its English. */
+struct tj_native_entry {
+    const char *source;
+    const char *target;
+};
+
+/* A glossary resource on the service, as far as this run knows it. */
+struct tj_native_glossary {
+    const struct tj_native_entry *entries; /* sorted by source, sources distinct */
+    size_t n;
+    const char *name; /* a name to give it */
+    char *id;         /* its id once known (owned: free()), else NULL */
+    bool ready;       /* the service says it can be used in translations now */
+    bool gone;        /* the service does not know id (deleted, or another account's) */
+};
+
+enum tj_native_action {
+    TJ_NATIVE_CREATE, /* make a glossary of the entries: the answer sets id (and ready) */
+    TJ_NATIVE_CHECK,  /* does id exist, and is it ready: the answer sets ready, or gone */
+    TJ_NATIVE_DELETE, /* remove id: gone once done (a glossary already gone is no error) */
+};
+
+/* True when the instance was configured with native_glossary and its service has one. */
+bool tj_provider_native(const struct tj_provider *p);
+/* True when the instance's native glossary is a resource that must be made before the
+ * batches (DeepL), so tj_provider_native_request can be called. */
+bool tj_provider_native_resource(const struct tj_provider *p);
+
+/* Builds into *out (caller storage, released with tj_http_request_finish) the request for
+ * action on g. The request that creates a glossary depends only on the entries, name,
+ * account and language pair, so its bytes identify the resource (native.h caches by them).
+ * Returns TJ_ERR_USAGE when the provider has no such resource, TJ_ERR_DATA when the entries
+ * do not fit the service's limits. */
+enum tj_status tj_provider_native_request(const struct tj_provider *p, enum tj_native_action action,
+                                          const struct tj_native_glossary *g,
+                                          struct tj_http_request *out, struct tj_diag *diag);
+/* Reads the answer to the request built for action, updating g (id, ready, gone). Returns
+ * TJ_PERR_NONE, or what went wrong in *err (never NULL). */
+enum tj_perror tj_provider_native_response(const struct tj_provider *p,
+                                           enum tj_native_action action,
+                                           struct tj_native_glossary *g,
+                                           const struct tj_http_response *resp,
+                                           struct tj_provider_error *err);
 
 void tj_http_request_finish(struct tj_http_request *r);
 void tj_result_finish(struct tj_result *r);

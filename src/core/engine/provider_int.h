@@ -44,6 +44,19 @@ struct tj_provider_ops {
     enum tj_status (*check_config)(const struct tj_provider_config *cfg, struct tj_diag *diag);
     /* Bytes an item takes in a request once protected; NULL: its length. */
     size_t (*item_bytes)(const void *state, const struct tj_batch_item *item);
+
+    /* Version 3. */
+
+    /* A native glossary that is a resource on the service (provider.h): the request for
+     * action on g, and the reading of its answer. NULL when the service has no such
+     * resource (or renders pins natively inside the text, as Microsoft does). */
+    enum tj_status (*native_request)(const void *state, enum tj_native_action action,
+                                     const struct tj_native_glossary *g,
+                                     struct tj_http_request *out, struct tj_diag *diag);
+    enum tj_perror (*native_response)(const void *state, enum tj_native_action action,
+                                      struct tj_native_glossary *g,
+                                      const struct tj_http_response *resp,
+                                      struct tj_provider_error *err);
 };
 
 /* Settings every HTTP provider keeps: owned copies of the configuration (NULL when unset). */
@@ -58,6 +71,7 @@ struct tj_http_base {
     char *variant;
     char *langpair;
     bool no_context;
+    bool native_glossary; /* the configuration's native_glossary, for a provider that has one */
 };
 
 /* Copies cfg into b; the base URL is cfg->url or default_url. */

@@ -2,12 +2,21 @@
  *
  * The key goes in "Authorization: DeepL-Auth-Key KEY" only; a key ending in ":fx" is a Free
  * key and goes to api-free.deepl.com unless a URL is given. At most 50 texts and 128 KiB of
- * body per request. Pins travel as <x>English</x> with tag_handling=xml and ignore_tags=x.
- * The target is EN-US unless the variant says en-GB. The article's sentences before the batch
- * go as `context`, which DeepL reads but neither translates nor bills. Errors: 403 bad key,
- * 456 quota used up, 413 body too large, 429 and 529 too many requests, 5xx server; bodies
- * are {"message": ...} or empty. */
+ * body per request. Pins travel as <x>English</x> with tag_handling=xml and ignore_tags=x;
+ * with a native glossary (a batch that carries glossary_id) the Arabic travels as it is and
+ * the glossary, made of the run's pins, gives their English. The target is EN-US unless the
+ * variant says en-GB. The article's sentences before the batch go as `context`, which DeepL
+ * reads but neither translates nor bills. Errors: 403 bad key, 456 quota used up, 413 body
+ * too large, 429 and 529 too many requests, 5xx server; bodies are {"message": ...} or empty.
+ *
+ * Glossaries (v2, one language pair each): POST /v2/glossaries {name, source_lang,
+ * target_lang, entries (TSV), entries_format} answers 201 {glossary_id, ready, entry_count,
+ * ...}; GET /v2/glossaries/{id} the same, 404 once deleted; DELETE /v2/glossaries/{id} 204.
+ * An "en" glossary serves EN-US and EN-GB; a translation that names one must give
+ * source_lang. At most 10 MiB of entries. */
 #include "provider_int.h"
+
+#include "buf.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -22,11 +31,13 @@
 /* Context beyond this many bytes is cut at a space from its start (the nearest text is at
  * its end). */
 #define DEEPL_MAX_CONTEXT 4000
+#define DEEPL_MAX_GLOSSARY (10 * 1024 * 1024)
 
 struct deepl {
     struct tj_http_base base;
-    char target[16]; /* EN-US, EN-GB, ... */
-    char source[16]; /* AR */
+    char target[16];                               /* EN-US, EN-GB, ... */
+    char source[16];                               /* AR */
+    char glossary_source[16], glossary_target[16]; /* ar, en: a glossary's pair */
 };
 
 static bool free_key(const char *key)
@@ -40,6 +51,15 @@ static void upper(char *dst, size_t size, const char *src)
     size_t i = 0;
     for (; src[i] && i + 1 < size; i++)
         dst[i] = src[i] == '_' ? '-' : (char)toupper((unsigned char)src[i]);
+    dst[i] = '\0';
+}
+
+/* The language of a code without its variant, lower-cased: EN-US -> en. */
+static void base_lang(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && src[i] != '-' && i + 1 < size; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
     dst[i] = '\0';
 }
 
@@ -57,6 +77,8 @@ static enum tj_status deepl_create(const struct tj_provider_config *cfg, void **
         snprintf(s->target, sizeof s->target, "EN-US");
     else
         upper(s->target, sizeof s->target, s->base.target_lang);
+    base_lang(s->glossary_source, sizeof s->glossary_source, s->source);
+    base_lang(s->glossary_target, sizeof s->glossary_target, s->target);
     *state = s;
     return TJ_OK;
 }
@@ -81,9 +103,10 @@ static void deepl_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 4;
 }
 
+/* Pins as markup, unless the run's glossary gives their English. */
 static enum tj_protect_kind kind_for(const struct tj_batch *batch)
 {
-    return tj_batch_has_pins(batch) ? TJ_PROTECT_XML : TJ_PROTECT_NONE;
+    return tj_batch_has_pins(batch) && !batch->glossary_id ? TJ_PROTECT_XML : TJ_PROTECT_NONE;
 }
 
 static size_t deepl_item_bytes(const void *state, const struct tj_batch_item *item)
@@ -134,6 +157,8 @@ static enum tj_status deepl_build(const void *state, const struct tj_batch *batc
         json_object_set_new(body, "tag_handling", json_string("xml"));
         json_object_set_new(body, "ignore_tags", json_pack("[s]", "x"));
     }
+    if (batch->glossary_id)
+        json_object_set_new(body, "glossary_id", json_string(batch->glossary_id));
     json_t *ctx = s->base.no_context ? NULL : context_json(batch);
     if (ctx)
         json_object_set_new(body, "context", ctx);
@@ -148,6 +173,24 @@ static enum tj_status deepl_build(const void *state, const struct tj_batch *batc
     return TJ_OK;
 }
 
+/* The classified error of a failed answer (root: its JSON body, or NULL). */
+static enum tj_perror deepl_error(const struct deepl *s, const struct tj_http_response *resp,
+                                  json_t *root, struct tj_provider_error *err)
+{
+    const char *detail = tj_json_error_text(root);
+    if (resp->status == 403)
+        return tj_perror_set(err, TJ_PERR_AUTH, resp->status, s->base.api_key,
+                             DEEPL_NAME ": HTTP 403: the key was refused%s%s%s",
+                             free_key(s->base.api_key) ? " (a Free key, sent to " : "",
+                             free_key(s->base.api_key) ? s->base.url : "",
+                             free_key(s->base.api_key) ? ")" : "");
+    if (resp->status == 456)
+        return tj_perror_set(err, TJ_PERR_QUOTA, resp->status, s->base.api_key,
+                             DEEPL_NAME ": HTTP 456: quota exceeded%s%s", detail ? ": " : "",
+                             detail ? detail : "");
+    return tj_perror_from_status(resp, err, DEEPL_NAME, s->base.api_key, detail);
+}
+
 static enum tj_perror deepl_parse(const void *state, const struct tj_batch *batch,
                                   const struct tj_http_response *resp, struct tj_result *results,
                                   struct tj_provider_error *err)
@@ -156,19 +199,7 @@ static enum tj_perror deepl_parse(const void *state, const struct tj_batch *batc
     json_t *root = tj_http_response_json(resp);
     enum tj_perror kind = TJ_PERR_NONE;
     if (resp->status != 200 || tj_http_response_is_html(resp)) {
-        const char *detail = tj_json_error_text(root);
-        if (resp->status == 403)
-            kind = tj_perror_set(err, TJ_PERR_AUTH, resp->status, s->base.api_key,
-                                 DEEPL_NAME ": HTTP 403: the key was refused%s%s%s",
-                                 free_key(s->base.api_key) ? " (a Free key, sent to " : "",
-                                 free_key(s->base.api_key) ? s->base.url : "",
-                                 free_key(s->base.api_key) ? ")" : "");
-        else if (resp->status == 456)
-            kind = tj_perror_set(err, TJ_PERR_QUOTA, resp->status, s->base.api_key,
-                                 DEEPL_NAME ": HTTP 456: quota exceeded%s%s", detail ? ": " : "",
-                                 detail ? detail : "");
-        else
-            kind = tj_perror_from_status(resp, err, DEEPL_NAME, s->base.api_key, detail);
+        kind = deepl_error(s, resp, root, err);
         goto out;
     }
     json_t *tr = json_is_object(root) ? json_object_get(root, "translations") : NULL;
@@ -195,6 +226,117 @@ out:
     return kind;
 }
 
+/* Glossaries. */
+
+/* The entries as DeepL's TSV: one "source<TAB>target" line each. */
+static char *entries_tsv(const struct tj_native_glossary *g)
+{
+    struct tj_buf b;
+    tj_buf_init(&b, 0);
+    for (size_t i = 0; i < g->n; i++)
+        tj_buf_printf(&b, "%s%s\t%s", i ? "\n" : "", g->entries[i].source, g->entries[i].target);
+    return tj_buf_take(&b, NULL);
+}
+
+static enum tj_status deepl_native_request(const void *state, enum tj_native_action action,
+                                           const struct tj_native_glossary *g,
+                                           struct tj_http_request *out, struct tj_diag *diag)
+{
+    const struct deepl *s = state;
+    if (action == TJ_NATIVE_CREATE) {
+        char *tsv = entries_tsv(g);
+        size_t n = strlen(tsv);
+        if (n > DEEPL_MAX_GLOSSARY) {
+            free(tsv);
+            return tj_diag_set(diag, TJ_ERR_DATA,
+                               DEEPL_NAME " glossaries hold at most %d bytes of entries, not %zu",
+                               DEEPL_MAX_GLOSSARY, n);
+        }
+        json_t *body = json_pack("{s:s,s:s,s:s,s:s%,s:s}", "name", g->name, "source_lang",
+                                 s->glossary_source, "target_lang", s->glossary_target, "entries",
+                                 tsv, n, "entries_format", "tsv");
+        free(tsv);
+        tj_http_request_init(out, "POST", tj_url_join(s->base.url, "v2/glossaries"));
+        tj_http_request_header(out, "Authorization: DeepL-Auth-Key %s",
+                               s->base.api_key ? s->base.api_key : "");
+        tj_http_request_json(out, body);
+        return TJ_OK;
+    }
+    if (!g->id)
+        return tj_diag_set(diag, TJ_ERR_USAGE, DEEPL_NAME ": no glossary id to ask about");
+    char *id = tj_url_escape(g->id, strlen(g->id));
+    char *path = tj_xasprintf("v2/glossaries/%s", id);
+    free(id);
+    tj_http_request_init(out, action == TJ_NATIVE_DELETE ? "DELETE" : "GET",
+                         tj_url_join(s->base.url, path));
+    free(path);
+    tj_http_request_header(out, "Authorization: DeepL-Auth-Key %s",
+                           s->base.api_key ? s->base.api_key : "");
+    return TJ_OK;
+}
+
+/* True when a glossary described by info (CREATE's and CHECK's answer) holds g's pair. */
+static bool same_pair(const struct deepl *s, json_t *info)
+{
+    const char *src = json_string_value(json_object_get(info, "source_lang"));
+    const char *tgt = json_string_value(json_object_get(info, "target_lang"));
+    return (!src || strcasecmp(src, s->glossary_source) == 0) &&
+           (!tgt || strcasecmp(tgt, s->glossary_target) == 0);
+}
+
+static enum tj_perror deepl_native_response(const void *state, enum tj_native_action action,
+                                            struct tj_native_glossary *g,
+                                            const struct tj_http_response *resp,
+                                            struct tj_provider_error *err)
+{
+    const struct deepl *s = state;
+    json_t *root = tj_http_response_json(resp);
+    enum tj_perror kind = TJ_PERR_NONE;
+    bool ok = resp->status >= 200 && resp->status < 300 && !tj_http_response_is_html(resp);
+    if (action == TJ_NATIVE_DELETE) {
+        if (ok || resp->status == 404)
+            g->gone = true;
+        else
+            kind = deepl_error(s, resp, root, err);
+        goto out;
+    }
+    if (action == TJ_NATIVE_CHECK && (resp->status == 404 || resp->status == 400)) {
+        /* Deleted, never this account's, or not an id DeepL knows the form of. */
+        g->gone = true;
+        g->ready = false;
+        goto out;
+    }
+    if (!ok) {
+        kind = deepl_error(s, resp, root, err);
+        goto out;
+    }
+    json_t *id = json_object_get(root, "glossary_id");
+    if (!json_is_string(id) || json_string_length(id) == 0) {
+        kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
+                             DEEPL_NAME ": %s (no glossary_id)",
+                             root ? "unexpected answer" : "an answer that is not JSON");
+        goto out;
+    }
+    json_t *ready = json_object_get(root, "ready");
+    json_t *count = json_object_get(root, "entry_count");
+    if (action == TJ_NATIVE_CREATE) {
+        free(g->id);
+        g->id = tj_xstrdup(json_string_value(id));
+        g->gone = false;
+    } else if (!same_pair(s, root) ||
+               (json_is_integer(count) && (size_t)json_integer_value(count) != g->n)) {
+        /* Not the glossary this run needs: make a new one. */
+        g->gone = true;
+        g->ready = false;
+        goto out;
+    }
+    /* v3 answers have no "ready": their glossaries are usable at once. */
+    g->ready = !ready || json_is_true(ready);
+out:
+    json_decref(root);
+    return kind;
+}
+
 const struct tj_provider_ops tj_provider_deepl = {
     .version = TJ_PROVIDER_OPS_VERSION,
     .info =
@@ -215,4 +357,6 @@ const struct tj_provider_ops tj_provider_deepl = {
     .build_request = deepl_build,
     .parse_response = deepl_parse,
     .item_bytes = deepl_item_bytes,
+    .native_request = deepl_native_request,
+    .native_response = deepl_native_response,
 };

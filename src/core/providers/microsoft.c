@@ -6,11 +6,24 @@
  * markup honoured); a batch without pins goes as plain text. Errors are {"error": {"code":
  * NNNNNN, "message"}} where the six-digit code is the status and three digits: 400050,
  * 400072 and 400077 ask for a smaller request, 401000 is the key (or its region), 403001 the
- * free tier's quota, 408001 a custom system still loading, 429xxx the rate limits. */
+ * free tier's quota, 408001 a custom system still loading, 429xxx the rate limits.
+ *
+ * With a native glossary, pins travel as Microsoft's dynamic dictionary instead:
+ * <mstrans:dictionary translation="English">Arabic</mstrans:dictionary> in plain text (it
+ * needs an explicit `from`, which is always sent), and the service writes the English in
+ * place of the element. A batch where some pin's English or Arabic cannot stand in that
+ * markup (a quote or an angle bracket) goes with notranslate markup as usual. */
 #include "provider_int.h"
+
+#include "buf.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define DICT_OPEN "<mstrans:dictionary translation=\""
+#define DICT_CLOSE "</mstrans:dictionary>"
+#define TATWEEL 0x0640
 
 #define MS_NAME "microsoft"
 
@@ -48,14 +61,101 @@ static void ms_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 4;
 }
 
-static enum tj_protect_kind kind_for(const struct tj_batch *batch)
+/* Dynamic dictionary. */
+
+/* True when every pin of item can be written as a dictionary element: its English fits in
+ * the attribute and its Arabic in the element, with no escaping. */
+static bool dictionary_fits(const struct tj_batch_item *item)
 {
+    for (size_t i = 0; i < item->npins; i++) {
+        const struct tj_pin *p = &item->pins[i];
+        const char *en = tj_protect_english(p);
+        if (!*en || strpbrk(en, "\"<>&") || p->end > item->len || p->start > p->end ||
+            (i && p->start < item->pins[i - 1].end))
+            return false;
+        for (size_t k = p->start; k < p->end; k++)
+            if (item->text[k] == '<' || item->text[k] == '>')
+                return false;
+    }
+    return true;
+}
+
+/* True when the batch's pins travel as dictionary elements. */
+static bool use_dictionary(const struct ms *s, const struct tj_batch *batch)
+{
+    if (!s->base.native_glossary || !tj_batch_has_pins(batch))
+        return false;
+    for (size_t i = 0; i < batch->n; i++)
+        if (!dictionary_fits(&batch->items[i]))
+            return false;
+    return true;
+}
+
+/* The text of item with each pin as a dictionary element. Clitics written before a pin inside
+ * its word (وبوتين) are set apart with a tatweel, as Arabic writes them before a foreign word
+ * and as the other strategies send them. Returns a new string, its length in *len. */
+static char *dictionary_text(const struct tj_batch_item *item, size_t *len)
+{
+    struct tj_buf b;
+    tj_buf_init(&b, 0);
+    size_t at = 0;
+    for (size_t i = 0; i < item->npins; i++) {
+        const struct tj_pin *p = &item->pins[i];
+        tj_buf_append(&b, item->text + at, p->start - at);
+        size_t k = p->start;
+        uint32_t before = k > at ? tj_utf8_prev(item->text, &k) : 0;
+        if (tj_is_arabic_letter(before) && before != TATWEEL)
+            tj_buf_puts(&b, "\u0640");
+        tj_buf_printf(&b, DICT_OPEN "%s\">", tj_protect_english(p));
+        tj_buf_append(&b, item->text + p->start, p->end - p->start);
+        tj_buf_puts(&b, DICT_CLOSE);
+        at = p->end;
+    }
+    tj_buf_append(&b, item->text + at, item->len - at);
+    return tj_buf_take(&b, len);
+}
+
+/* out[0..len) with any dictionary element the service left in place replaced by its
+ * translation attribute. Returns a new string, its length in *n. */
+static char *strip_dictionary(const char *out, size_t len, size_t *n)
+{
+    struct tj_buf b;
+    tj_buf_init(&b, 0);
+    size_t at = 0;
+    const size_t open_len = strlen(DICT_OPEN), close_len = strlen(DICT_CLOSE);
+    for (;;) {
+        const char *o = memmem(out + at, len - at, DICT_OPEN, open_len);
+        if (!o)
+            break;
+        size_t a = (size_t)(o - out) + open_len;
+        const char *q = memchr(out + a, '"', len - a);
+        const char *gt = q ? memchr(q, '>', len - (size_t)(q - out)) : NULL;
+        const char *c = gt ? memmem(gt, len - (size_t)(gt - out), DICT_CLOSE, close_len) : NULL;
+        if (!c)
+            break;
+        tj_buf_append(&b, out + at, (size_t)(o - out) - at);
+        tj_buf_append(&b, out + a, (size_t)(q - out) - a);
+        at = (size_t)(c - out) + close_len;
+    }
+    tj_buf_append(&b, out + at, len - at);
+    return tj_buf_take(&b, n);
+}
+
+static enum tj_protect_kind kind_for(const struct ms *s, const struct tj_batch *batch)
+{
+    if (use_dictionary(s, batch))
+        return TJ_PROTECT_NONE; /* the service writes the English */
     return tj_batch_has_pins(batch) ? TJ_PROTECT_HTML_CLASS : TJ_PROTECT_NONE;
 }
 
 static size_t ms_item_bytes(const void *state, const struct tj_batch_item *item)
 {
-    (void)state;
+    const struct ms *s = state;
+    if (s->base.native_glossary && item->npins && dictionary_fits(item)) {
+        size_t n;
+        free(dictionary_text(item, &n));
+        return n;
+    }
     return tj_protect_size(item->npins ? TJ_PROTECT_HTML_CLASS : TJ_PROTECT_NONE, item->text,
                            item->len, item->pins, item->npins);
 }
@@ -64,19 +164,32 @@ static enum tj_status ms_build(const void *state, const struct tj_batch *batch,
                                struct tj_http_request *out, struct tj_diag *diag)
 {
     const struct ms *s = state;
-    enum tj_protect_kind kind = kind_for(batch);
+    bool dict = use_dictionary(s, batch);
+    enum tj_protect_kind kind = kind_for(s, batch);
     struct tj_provider_limits lim = {0};
     ms_limits(state, &lim);
-    enum tj_status rc = tj_batch_check(batch, kind, &lim, MS_NAME, diag);
+    /* The dictionary's elements are checked as notranslate markup of the same pins would be,
+     * then the characters actually sent. */
+    enum tj_status rc =
+        tj_batch_check(batch, dict ? TJ_PROTECT_HTML_CLASS : kind, &lim, MS_NAME, diag);
     if (rc != TJ_OK)
         return rc;
     json_t *body = json_array();
+    size_t chars = 0;
     for (size_t i = 0; i < batch->n; i++) {
         const struct tj_batch_item *it = &batch->items[i];
         size_t n;
-        char *t = tj_protect(kind, it->text, it->len, it->pins, it->npins, &n);
+        char *t = dict ? dictionary_text(it, &n)
+                       : tj_protect(kind, it->text, it->len, it->pins, it->npins, &n);
+        chars += tj_utf8_count(t, n);
         json_array_append_new(body, json_pack("{s:s%}", "Text", t, n));
         free(t);
+    }
+    if (dict && chars > lim.max_chars) {
+        json_decref(body);
+        return tj_diag_set(diag, TJ_ERR_DATA,
+                           MS_NAME " takes at most %zu characters per request, this batch has %zu",
+                           lim.max_chars, chars);
     }
     char *from = tj_url_escape(s->base.source_lang, strlen(s->base.source_lang));
     char *to = tj_url_escape(s->base.target_lang, strlen(s->base.target_lang));
@@ -142,7 +255,8 @@ static enum tj_perror ms_parse(const void *state, const struct tj_batch *batch,
                              json_is_array(root) ? json_array_size(root) : 0, batch->n);
         goto out;
     }
-    enum tj_protect_kind pk = kind_for(batch);
+    bool dict = use_dictionary(s, batch);
+    enum tj_protect_kind pk = kind_for(s, batch);
     for (size_t i = 0; i < batch->n; i++) {
         json_t *tr = json_object_get(json_array_get(root, i), "translations");
         json_t *t = json_object_get(json_array_get(tr, 0), "text");
@@ -151,8 +265,15 @@ static enum tj_perror ms_parse(const void *state, const struct tj_batch *batch,
                                  MS_NAME ": element %zu has no translation", i + 1);
             goto out;
         }
-        tj_result_restore(&results[i], &batch->items[i], pk, json_string_value(t),
-                          json_string_length(t));
+        if (dict) {
+            size_t n;
+            char *clean = strip_dictionary(json_string_value(t), json_string_length(t), &n);
+            tj_result_restore(&results[i], &batch->items[i], pk, clean, n);
+            free(clean);
+        } else {
+            tj_result_restore(&results[i], &batch->items[i], pk, json_string_value(t),
+                              json_string_length(t));
+        }
     }
 out:
     json_decref(root);
