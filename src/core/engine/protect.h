@@ -9,7 +9,10 @@
  * still translates them; one the engine leaves in Arabic is rendered in English before the term
  * on the way back ("to Putin", "and the Kremlin"). Restoring removes the markup, decodes
  * entities where the text travelled as markup, cleans spacing and punctuation around each term,
- * and reports per pin whether it came back. Protect and restore are pure functions. */
+ * and reports per pin how it came back: as sent, rewritten where its markup or placeholder came
+ * back changed (other text inside, a broken closing tag, another placeholder form), or lost.
+ * An engine's rendering of a name is recognised by its consonants (tj_protect_like): Poutine
+ * and putin read as Putin, bwtyn and Bootin as بوتين. Protect and restore are pure functions. */
 #ifndef TJ_PROTECT_H
 #define TJ_PROTECT_H
 
@@ -25,6 +28,28 @@ enum tj_protect_kind {
     TJ_PROTECT_XML,         /* <x>English</x> (ignore_tags=x), text XML-escaped */
     TJ_PROTECT_PLACEHOLDER, /* ⟦N⟧ for pin N (1-based), the English put back after */
     TJ_PROTECT_PROMPT,      /* the Arabic as it is; the English travels in the prompt */
+    TJ_PROTECT_INLINE,      /* the English written in place of the Arabic, as plain text */
+};
+
+/* How a pin came back from the engine (tj_protect_restore_report). */
+enum tj_pin_return {
+    TJ_PIN_LOST,      /* neither its markup or placeholder nor its English came back */
+    TJ_PIN_KEPT,      /* its markup or placeholder came back as sent, or its English as text */
+    TJ_PIN_REWRITTEN, /* its markup or placeholder came back changed; the English written there */
+};
+
+struct tj_pin_report {
+    enum tj_pin_return how;
+    unsigned spans;  /* elements or placeholders that came back for it (2 or more: repeated) */
+    bool broken_tag; /* REWRITTEN: its element came back without a proper closing tag */
+    char got[64];    /* REWRITTEN: what the engine put there (cut at a character), else "" */
+};
+
+/* How Latin text reads against a pin (tj_protect_like). */
+enum tj_like {
+    TJ_LIKE_NO,
+    TJ_LIKE_ENGLISH, /* a spelling of its English: the same consonants (Poutine, putin) */
+    TJ_LIKE_ARABIC,  /* a transliteration of its Arabic (bwtyn, Bootin, al-Kremlin) */
 };
 
 /* The text to send for text[0..len) (valid UTF-8) with pins[0..npins) (in source order, not
@@ -45,6 +70,24 @@ size_t tj_protect_size(enum tj_protect_kind kind, const char *text, size_t len,
  * owned by the caller. out need not be valid UTF-8 (invalid bytes are replaced by U+FFFD). */
 char *tj_protect_restore(enum tj_protect_kind kind, const struct tj_pin *pins, size_t npins,
                          const char *out, size_t len, bool *back);
+
+/* tj_protect_restore with a report per pin: report[i] (npins entries, may be NULL) says how
+ * pin i came back. Returns a new string owned by the caller. */
+char *tj_protect_restore_report(enum tj_protect_kind kind, const struct tj_pin *pins, size_t npins,
+                                const char *out, size_t len, struct tj_pin_report *report);
+
+/* The name of a strategy for messages: "html", "xml", "placeholder", "prompt", "inline",
+ * "none". Static. */
+const char *tj_protect_name(enum tj_protect_kind kind);
+
+/* How the Latin words s[0..n) read against a term whose English is english and whose Arabic is
+ * arabic[0..arabic_len) (may be NULL): by their consonants (vowels, w, y and h dropped; b/p,
+ * f/v, t/d, s/z, k/q/g/j alike; an article al- or el- ignored), compared with those of the
+ * English and of the Arabic. Short or lower-case words must also be close in spelling to the
+ * English or to a letter-by-letter transliteration of the Arabic, unless name_case says the
+ * words stand where a name stands (capitalised inside a sentence, or in a protected span). */
+enum tj_like tj_protect_like(const char *s, size_t n, const char *english, const char *arabic,
+                             size_t arabic_len, bool name_case);
 
 /* The English of a pin (its glossary term), never NULL. */
 const char *tj_protect_english(const struct tj_pin *pin);
