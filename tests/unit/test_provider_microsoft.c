@@ -1,5 +1,5 @@
-/* Microsoft Translator v3: key and region headers, the query, [{"Text"}] bodies, limits, and
- * the six-digit error codes. */
+/* Microsoft Translator v3: key and region headers, the query, [{"Text"}] bodies, limits, the
+ * six-digit error codes, and the dynamic dictionary for native glossaries. */
 #include "test_providers.h"
 
 static const char *const texts[] = {
@@ -181,6 +181,83 @@ static void test_parse_errors(void **state)
     tj_provider_destroy(p);
 }
 
+/* --native-glossary: pins as the dynamic dictionary in plain text (from=ar, no textType),
+ * clitics set apart with a tatweel; the English the service writes in place is checked. */
+static void test_dynamic_dictionary(void **state)
+{
+    (void)state;
+    struct tj_provider_config cfg = {.api_key = "k", .native_glossary = true};
+    struct tj_provider *p = tp_provider("microsoft", &cfg);
+    const char *in[] = {"التقى بوتين ولافروف.", "وصل الوفد."};
+    struct tp_batch b;
+    tp_batch_init(&b, in, 2);
+    struct tj_http_request r;
+    assert_int_equal(tj_provider_build_request(p, &b.batch, &r, NULL), TJ_OK);
+    assert_string_equal(r.url, "https://api.cognitive.microsofttranslator.com/"
+                               "translate?api-version=3.0&from=ar&to=en");
+    json_t *body = tp_body(&r);
+    assert_string_equal(
+        tp_str(json_array_get(body, 0), "Text"),
+        "التقى <mstrans:dictionary translation=\"Putin\">بوتين</mstrans:dictionary> "
+        "وـ<mstrans:dictionary translation=\"Lavrov\">لافروف</mstrans:dictionary>.");
+    assert_string_equal(tp_str(json_array_get(body, 1), "Text"), "وصل الوفد.");
+    json_decref(body);
+    tj_http_request_finish(&r);
+    /* What the request takes: the markup counts. */
+    assert_int_equal(tj_provider_item_bytes(p, &b.items[0]),
+                     strlen("التقى <mstrans:dictionary translation=\"Putin\">بوتين</mstrans:"
+                            "dictionary> وـ<mstrans:dictionary translation=\"Lavrov\">لافروف</"
+                            "mstrans:dictionary>."));
+
+    struct tj_result res[2];
+    struct tj_provider_error err;
+    /* The English in place; an element the service left is read as its translation. */
+    const char *answer =
+        "[{\"translations\":[{\"text\":\"Putin met <mstrans:dictionary "
+        "translation=\\\"Lavrov\\\">لافروف</mstrans:dictionary>.\",\"to\":\"en\"}]},"
+        "{\"translations\":[{\"text\":\"The delegation arrived.\",\"to\":\"en\"}]}]";
+    assert_int_equal(tp_parse(p, &b.batch, 200, tp_json_headers, answer, res, &err), TJ_PERR_NONE);
+    assert_string_equal(res[0].text, "Putin met Lavrov.");
+    assert_true(res[0].pin_back[0] && res[0].pin_back[1]);
+    tj_results_finish(res, 2);
+    /* A name the service did not write is reported missing. */
+    answer = "[{\"translations\":[{\"text\":\"Bwtyn met Lavrov.\",\"to\":\"en\"}]},"
+             "{\"translations\":[{\"text\":\"The delegation arrived.\",\"to\":\"en\"}]}]";
+    assert_int_equal(tp_parse(p, &b.batch, 200, tp_json_headers, answer, res, &err), TJ_PERR_NONE);
+    assert_false(res[0].pin_back[0]);
+    assert_true(res[0].pin_back[1]);
+    tj_results_finish(res, 2);
+    tp_batch_finish(&b);
+    tj_provider_destroy(p);
+}
+
+/* A term whose English cannot stand in the translation attribute (a quote): the batch keeps
+ * the notranslate markup. */
+static void test_dictionary_falls_back_to_markup(void **state)
+{
+    (void)state;
+    struct tj_glossary *g = tj_glossary_create();
+    const char *tsv = "بوتين\tPutin \"the elder\"\tperson\n";
+    assert_int_equal(tj_glossary_load_mem(g, "q", tsv, strlen(tsv), NULL), TJ_OK);
+    const char *text = "التقى بوتين.";
+    struct tj_pin *pins;
+    size_t np = tj_pin_find(g, text, strlen(text), &pins);
+    assert_int_equal(np, 1);
+    struct tj_batch_item item = {text, strlen(text), pins, np};
+    struct tj_batch batch = {.items = &item, .n = 1};
+    struct tj_provider_config cfg = {.api_key = "k", .native_glossary = true};
+    struct tj_provider *p = tp_provider("microsoft", &cfg);
+    struct tj_http_request r;
+    assert_int_equal(tj_provider_build_request(p, &batch, &r, NULL), TJ_OK);
+    assert_non_null(strstr(r.url, "textType=html"));
+    assert_null(strstr(r.body, "mstrans"));
+    assert_non_null(strstr(r.body, "notranslate"));
+    tj_http_request_finish(&r);
+    tj_provider_destroy(p);
+    free(pins);
+    tj_glossary_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +266,8 @@ int main(void)
         cmocka_unit_test(test_limits_50000_characters),
         cmocka_unit_test(test_parse_success),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_dynamic_dictionary),
+        cmocka_unit_test(test_dictionary_falls_back_to_markup),
     };
     return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
