@@ -13,14 +13,15 @@
  * parenthetical variants and the " - " separator CLDR uses in a few of them.
  *
  * Usage: gen-countries > rows.tsv   (exit status 0, or 1 when ICU lacks a name) */
+#include "gen-common.h"
+#include "tj.h"
+
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uloc.h>
-#include <unicode/ustring.h>
-
-#define NAME_MAX_BYTES 512
 
 /* ISO 3166-1 alpha-2 codes of the 193 member states of the United Nations. */
 static const char *const un_members[] = {
@@ -47,145 +48,57 @@ static const char *const observers[] = {"PS", "VA"};
 /* Not UN members, but named in the news every day. */
 static const char *const others[] = {"XK", "TW"};
 
-/* Names the general rules do not bring to the form a news desk uses. A NULL field keeps
- * the (cleaned) CLDR name in that language. */
-struct override {
-    const char *code;
-    const char *arabic;
-    const char *english;
-};
-
-static const struct override overrides[] = {
-    {"CD", "جمهورية الكونغو الديمقراطية", "Democratic Republic of the Congo"},
-    {"CG", "جمهورية الكونغو", "Republic of the Congo"},
-    {"PS", "فلسطين", "Palestine"},
-    {"VA", NULL, "Vatican"},
-    {"VC", NULL, "Saint Vincent and the Grenadines"},
-};
-
-static const struct override *find_override(const char *code)
+/* Prints the row of one code; -1 when ICU has no name for it. */
+static int print_row(struct gen_block *b, const char *code)
 {
-    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++)
-        if (strcmp(overrides[i].code, code) == 0)
-            return &overrides[i];
-    return NULL;
-}
-
-/* Replaces every occurrence of from in s (capacity cap bytes) with to, in place. Returns 0,
- * or -1 when the result would not fit. */
-static int replace_all(char *s, size_t cap, const char *from, const char *to)
-{
-    size_t flen = strlen(from), tlen = strlen(to);
-    char *p = s;
-    while ((p = strstr(p, from)) != NULL) {
-        size_t rest = strlen(p + flen);
-        if ((size_t)(p - s) + tlen + rest + 1 > cap)
-            return -1;
-        memmove(p + tlen, p + flen, rest + 1);
-        memcpy(p, to, tlen);
-        p += tlen;
-    }
-    return 0;
-}
-
-/* Drops " (…)" parenthetical variants, e.g. "Myanmar (Burma)" → "Myanmar". */
-static void strip_parenthetical(char *s)
-{
-    char *open;
-    while ((open = strchr(s, '(')) != NULL) {
-        char *close = strchr(open, ')');
-        char *from = open;
-        while (from > s && from[-1] == ' ')
-            from--;
-        if (close == NULL) {
-            *from = '\0';
-            break;
-        }
-        memmove(from, close + 1, strlen(close + 1) + 1);
-    }
-}
-
-static void trim(char *s)
-{
-    size_t len = strlen(s);
-    while (len > 0 && s[len - 1] == ' ')
-        s[--len] = '\0';
-    size_t lead = strspn(s, " ");
-    if (lead > 0)
-        memmove(s, s + lead, len - lead + 1);
-}
-
-static int clean_english(char *s, size_t cap)
-{
-    strip_parenthetical(s);
-    if (replace_all(s, cap, " & ", " and ") != 0 || replace_all(s, cap, "St. ", "Saint ") != 0 ||
-        replace_all(s, cap, "\xE2\x80\x99", "'") != 0) /* U+2019 RIGHT SINGLE QUOTATION MARK */
-        return -1;
-    trim(s);
-    return 0;
-}
-
-static int clean_arabic(char *s, size_t cap)
-{
-    strip_parenthetical(s);
-    if (replace_all(s, cap, " - ", " ") != 0)
-        return -1;
-    trim(s);
-    return 0;
-}
-
-/* The CLDR name of the region code in display language lang, as UTF-8 in out. Returns 0,
- * or -1 when ICU fails or has no name (it then echoes the code back). */
-static int display_country(const char *code, const char *lang, char *out, size_t cap)
-{
-    char locale[16];
-    snprintf(locale, sizeof locale, "und_%s", code);
-    UChar name[NAME_MAX_BYTES / 2];
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t len =
-        uloc_getDisplayCountry(locale, lang, name, (int32_t)(sizeof name / sizeof name[0]), &err);
-    if (U_FAILURE(err) || len <= 0)
-        return -1;
-    int32_t u8len = 0;
-    u_strToUTF8(out, (int32_t)cap, &u8len, name, len, &err);
-    if (U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING || strcmp(out, code) == 0)
-        return -1;
-    return 0;
-}
-
-static int print_row(const char *code)
-{
-    char arabic[NAME_MAX_BYTES], english[NAME_MAX_BYTES];
-    if (display_country(code, "ar", arabic, sizeof arabic) != 0 ||
-        display_country(code, "en", english, sizeof english) != 0) {
+    char arabic[GEN_NAME_MAX], english[GEN_NAME_MAX];
+    if (gen_region_name(code, "ar", arabic, sizeof arabic) != 0 ||
+        gen_region_name(code, "en", english, sizeof english) != 0) {
         fprintf(stderr, "gen-countries: ICU has no display name for region %s\n", code);
         return -1;
     }
-    if (clean_arabic(arabic, sizeof arabic) != 0 || clean_english(english, sizeof english) != 0) {
-        fprintf(stderr, "gen-countries: name of region %s too long\n", code);
-        return -1;
+    const char *spellings[8];
+    size_t n = 0;
+    for (char *p = arabic; n < TJ_ARRAY_LEN(spellings);) {
+        spellings[n++] = p;
+        char *bar = strchr(p, '|');
+        if (bar == NULL)
+            break;
+        *bar = '\0';
+        p = bar + 1;
     }
-    const struct override *o = find_override(code);
-    const char *ar = o != NULL && o->arabic != NULL ? o->arabic : arabic;
-    const char *en = o != NULL && o->english != NULL ? o->english : english;
-    printf("%s\t%s\tplace\t%s\n", ar, en, code);
+    gen_block_row(b, code, spellings, n, english, "place", code);
     return 0;
 }
 
-static int print_group(const char *title, const char *const *codes, size_t n)
+static int print_group(struct gen_block *b, const char *title, const char *const *codes, size_t n)
 {
     int rc = 0;
     printf("# %s (%zu)\n", title, n);
     for (size_t i = 0; i < n; i++)
-        if (print_row(codes[i]) != 0)
+        if (print_row(b, codes[i]) != 0)
             rc = -1;
     return rc;
+}
+
+static bool listed(const char *code)
+{
+    for (size_t i = 0; i < TJ_ARRAY_LEN(un_members); i++)
+        if (strcmp(un_members[i], code) == 0)
+            return true;
+    for (size_t i = 0; i < TJ_ARRAY_LEN(observers); i++)
+        if (strcmp(observers[i], code) == 0)
+            return true;
+    for (size_t i = 0; i < TJ_ARRAY_LEN(others); i++)
+        if (strcmp(others[i], code) == 0)
+            return true;
+    return false;
 }
 
 /* The member list is typed by hand: refuse to run if it has the wrong size or a repeat. */
 static int check_member_list(void)
 {
-    size_t n = sizeof un_members / sizeof un_members[0];
+    size_t n = TJ_ARRAY_LEN(un_members);
     if (n != UN_MEMBER_COUNT) {
         fprintf(stderr, "gen-countries: member list has %zu codes, expected %d\n", n,
                 UN_MEMBER_COUNT);
@@ -200,15 +113,68 @@ static int check_member_list(void)
     return 0;
 }
 
-int main(void)
+static void usage(FILE *f)
 {
+    fprintf(f, "usage: gen-countries [-v] [-g GLOSSARY] [-d FREEDICT_DIR]\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *glossary = NULL, *dict_dir = NULL;
+    bool verbose = false;
+    int opt;
+    while ((opt = getopt(argc, argv, "vg:d:h")) != -1) {
+        switch (opt) {
+        case 'v':
+            verbose = true;
+            break;
+        case 'g':
+            glossary = optarg;
+            break;
+        case 'd':
+            dict_dir = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_SUCCESS;
+        default:
+            usage(stderr);
+            return 64;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 64;
+    }
     if (check_member_list() != 0)
         return EXIT_FAILURE;
+    struct gen_block b = {.name = "countries", .verbose = verbose};
+    struct gen_except *ex = NULL;
+    if (glossary != NULL && (ex = gen_except_load(glossary, b.name)) == NULL)
+        return EXIT_FAILURE;
+    b.ex = ex;
+    if ((b.words = gen_words_open(dict_dir)) == NULL) {
+        gen_except_destroy(ex);
+        return EXIT_FAILURE;
+    }
+    /* The territories: every other ISO 3166 code ICU names. */
+    const char *territories[300];
+    size_t nterritories = 0;
+    for (const char *const *c = uloc_getISOCountries(); *c != NULL; c++)
+        if (!listed(*c) && nterritories < TJ_ARRAY_LEN(territories))
+            territories[nterritories++] = *c;
     int rc = 0;
-    rc |= print_group("UN member states", un_members, sizeof un_members / sizeof un_members[0]);
-    rc |= print_group("UN observer states", observers, sizeof observers / sizeof observers[0]);
-    rc |= print_group("other states and territories in the news", others,
-                      sizeof others / sizeof others[0]);
+    gen_block_begin(&b, "tools/gen-countries (ICU/CLDR display names)");
+    rc |= print_group(&b, "UN member states", un_members, TJ_ARRAY_LEN(un_members));
+    rc |= print_group(&b, "UN observer states", observers, TJ_ARRAY_LEN(observers));
+    rc |= print_group(&b, "other states and territories in the news", others, TJ_ARRAY_LEN(others));
+    /* A territory the hand-written rows already name (Greenland, Hong Kong) stays theirs. */
+    b.one_row_per_english = true;
+    rc |= print_group(&b, "dependent territories and other ISO 3166 regions", territories,
+                      nterritories);
+    gen_block_end(&b);
+    gen_words_close(b.words);
+    gen_except_destroy(ex);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("gen-countries: write");
         return EXIT_FAILURE;
