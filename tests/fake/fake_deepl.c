@@ -10,7 +10,9 @@
  * /v2/glossaries/{id}/entries, each key seeing only its own. A translation with glossary_id
  * needs source_lang and a glossary of the same pair; its entries are applied before the
  * word table: a source found as a whole word (after the clitics و ف and ب ل ك, which become
- * "and", "so", "in", "to", "like") comes out as its target. Glossaries outlive /_reset. */
+ * "and", "so", "in", "to", "like") comes out as its target; the faults unwrap and
+ * drop-protected leave the entries unapplied or drop their terms. Glossaries outlive
+ * /_reset. */
 #include "fake.h"
 
 #include <pthread.h>
@@ -481,9 +483,14 @@ static long entry_at(const struct glossary *g, const char *s, size_t at, size_t 
     return best;
 }
 
-/* text with g's entries replaced by tokens (their targets in ap). */
-static char *glossary_apply(const struct glossary *g, const char *text, struct applied *ap)
+/* text with g's entries replaced by tokens (their targets in ap). The faults that undo
+ * protection undo the glossary too: with unwrap no entry is applied (the Arabic is translated
+ * as any), with drop-protected the terms vanish. */
+static char *glossary_apply(const struct glossary *g, const char *text, struct applied *ap,
+                            unsigned flags)
 {
+    if (flags & FK_UNWRAP)
+        return fake_xstrdup(text);
     struct fbuf b = {0};
     size_t i = 0;
     bool word_start = true;
@@ -513,9 +520,11 @@ static char *glossary_apply(const struct glossary *g, const char *text, struct a
                 for (int c = 0; c < 2; c++)
                     if (pre[c])
                         fbuf_printf(&b, "%s ", pre[c]);
-                put_token(&b, ap->n);
-                ap->targets = fake_xrealloc(ap->targets, (ap->n + 1) * sizeof *ap->targets);
-                ap->targets[ap->n++] = fake_xstrdup(g->e[k].target);
+                if (!(flags & FK_DROP_PROTECTED)) {
+                    put_token(&b, ap->n);
+                    ap->targets = fake_xrealloc(ap->targets, (ap->n + 1) * sizeof *ap->targets);
+                    ap->targets[ap->n++] = fake_xstrdup(g->e[k].target);
+                }
                 i = at + len;
                 word_start = false;
                 continue;
@@ -578,7 +587,7 @@ struct glossary_use {
  * DeepL would not know, or a glossary of another language pair). */
 static bool glossary_use(struct glossary_use *use, const char *id, const char *key,
                          const char *source, const char *target, const char *const *texts, size_t n,
-                         struct fake_resp *resp)
+                         unsigned flags, struct fake_resp *resp)
 {
     if (!id_shape(id)) {
         message(resp, 400, "Value for 'glossary_id' not supported.");
@@ -604,7 +613,7 @@ static bool glossary_use(struct glossary_use *use, const char *id, const char *k
     use->ap = fake_xmalloc((n ? n : 1) * sizeof *use->ap);
     memset(use->ap, 0, (n ? n : 1) * sizeof *use->ap);
     for (size_t i = 0; i < n; i++)
-        use->texts[i] = glossary_apply(g, texts[i], &use->ap[i]);
+        use->texts[i] = glossary_apply(g, texts[i], &use->ap[i], flags);
     pthread_mutex_unlock(&glock);
     return true;
 }
@@ -801,7 +810,7 @@ static void deepl_handle(struct fake_req *req, struct fake_resp *resp)
         goto out;
     }
     const char *gid = param(root, &form, "glossary_id");
-    if (gid && !glossary_use(&use, gid, key, source, target, texts_in, n, resp))
+    if (gid && !glossary_use(&use, gid, key, source, target, texts_in, n, req->faults.flags, resp))
         goto out;
     json_t *ig = root ? json_object_get(root, "ignore_tags") : NULL;
     if (json_is_array(ig)) {

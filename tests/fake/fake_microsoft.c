@@ -8,7 +8,8 @@
  * <mstrans:dictionary translation="English">Arabic</mstrans:dictionary> comes out as its
  * translation attribute, markup gone; clitics written before it with a tatweel (وـ) come out
  * in English ("and"). Without `from` the markup is not read: it stays as it is, its Arabic
- * transliterated. */
+ * transliterated. The faults unwrap and drop-protected leave an element's Arabic to the word
+ * table or drop it. */
 #include "fake.h"
 
 #include <stdio.h>
@@ -105,8 +106,9 @@ static const char *clitic_english(const char *s, size_t n)
     return NULL;
 }
 
-/* text with its dictionary elements as tokens (translations in d). */
-static char *dict_apply(const char *text, struct dict *d)
+/* text with its dictionary elements as tokens (translations in d); with unwrap an element
+ * becomes its Arabic, with drop-protected nothing. */
+static char *dict_apply(const char *text, struct dict *d, unsigned flags)
 {
     struct fbuf b = {0};
     const char *s = text;
@@ -135,9 +137,13 @@ static char *dict_apply(const char *text, struct dict *d)
         fbuf_add(&b, s, (size_t)(from - s));
         if (en)
             fbuf_printf(&b, "%s ", en);
-        put_token(&b, d->n);
-        d->targets = fake_xrealloc(d->targets, (d->n + 1) * sizeof *d->targets);
-        d->targets[d->n++] = fake_xstrndup(o + open_len, (size_t)(q - o - open_len));
+        if (flags & FK_UNWRAP) {
+            fbuf_add(&b, q + 2, (size_t)(c - q - 2));
+        } else if (!(flags & FK_DROP_PROTECTED)) {
+            put_token(&b, d->n);
+            d->targets = fake_xrealloc(d->targets, (d->n + 1) * sizeof *d->targets);
+            d->targets[d->n++] = fake_xstrndup(o + open_len, (size_t)(q - o - open_len));
+        }
         s = c + close_len;
     }
     return fbuf_take(&b);
@@ -291,7 +297,7 @@ static void ms_handle(struct fake_req *req, struct fake_resp *resp)
     struct dict *dicts = from ? fake_xmalloc((n ? n : 1) * sizeof *dicts) : NULL;
     for (size_t k = 0; marked && k < n; k++) {
         memset(&dicts[k], 0, sizeof dicts[k]);
-        marked[k] = dict_apply(texts_in[k], &dicts[k]);
+        marked[k] = dict_apply(texts_in[k], &dicts[k], req->faults.flags);
     }
     texts = fake_translate_all(marked ? (const char *const *)marked : texts_in, n, &o);
     for (size_t k = 0; marked && k < n; k++) {
