@@ -214,8 +214,8 @@ void tj_native_entries_free(struct tj_native_entry *entries, size_t n)
 }
 
 /* The cache: one line per glossary, "content<TAB>scope<TAB>last-used<TAB>id", where content
- * is the SHA-256 of the request that creates it and scope that of its method, URL and headers
- * (the account). */
+ * is the SHA-256 of the request that creates it, scope that of its method, URL and headers
+ * (the account), and last-used a time in milliseconds since the epoch. */
 
 struct cached {
     char content[65], scope[65];
@@ -351,7 +351,9 @@ static void cache_record(const char *path, const char *content, const char *scop
     }
     snprintf(e->scope, sizeof e->scope, "%s", scope);
     snprintf(e->id, sizeof e->id, "%s", id);
-    e->used = (long long)time(NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    e->used = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     qsort(c.v, c.n, sizeof *c.v, used_desc);
     size_t kept = 0, m = 0;
     for (size_t i = 0; i < c.n; i++) {
