@@ -1,8 +1,11 @@
-/* Text, JSON and JSON Lines writers. Blocks are written as they come: jansson builds and
- * encodes one segment object at a time, and the JSON document around the segments (its opening,
- * each block's fields, the stats, the closing) is written here in the layout jansson gives a
- * whole document with JSON_INDENT(2), so that the output is the same as encoding it at once. */
+/* Text, JSON and JSON Lines writers, and the dispatch to the XML ones (xmlout.h). Blocks are
+ * written as they come: jansson builds and encodes one segment object at a time, and the JSON
+ * document around the segments (its opening, each block's fields, the stats, the closing) is
+ * written here in the layout jansson gives a whole document with JSON_INDENT(2), so that the
+ * output is the same as encoding it at once. */
 #include "writer.h"
+
+#include "xmlout.h"
 
 #include "glossary.h"
 
@@ -51,7 +54,13 @@ struct tj_writer {
     const char *file;     /* borrowed */
     struct tj_buf *out;   /* borrowed */
     size_t nblocks;       /* written so far */
+    struct tj_xmlout xml; /* HTML, XLIFF, TMX */
 };
+
+static bool is_xml(enum tj_format fmt)
+{
+    return fmt == TJ_FORMAT_HTML || fmt == TJ_FORMAT_XLIFF || fmt == TJ_FORMAT_TMX;
+}
 
 static void put_blank_lines(struct tj_buf *out, size_t n)
 {
@@ -110,6 +119,16 @@ struct tj_writer *tj_writer_create(enum tj_format fmt, const struct tj_write_met
     w->provider = meta ? meta->provider : NULL;
     w->file = meta ? meta->file : NULL;
     w->out = out;
+    if (is_xml(fmt)) {
+        tj_xmlout_init(&w->xml, out, meta, fmt != TJ_FORMAT_HTML);
+        if (fmt == TJ_FORMAT_HTML)
+            tj_html_begin(&w->xml);
+        else if (fmt == TJ_FORMAT_XLIFF)
+            tj_xliff_begin(&w->xml);
+        else
+            tj_tmx_begin(&w->xml);
+        tj_xmlout_flush(&w->xml);
+    }
     if (fmt == TJ_FORMAT_JSON) {
         tj_buf_puts(out, "{\n  \"source_lang\": \"ar\",\n  \"target_lang\": \"en\",\n");
         if (w->provider) {
@@ -179,6 +198,19 @@ void tj_writer_block(struct tj_writer *w, const struct tj_block *b)
     case TJ_FORMAT_JSONL:
         jsonl_block(w, b, w->nblocks + 1);
         break;
+    case TJ_FORMAT_HTML:
+        tj_html_block(&w->xml, b);
+        break;
+    case TJ_FORMAT_XLIFF:
+        tj_xliff_block(&w->xml, b);
+        break;
+    case TJ_FORMAT_TMX:
+        tj_tmx_block(&w->xml, b);
+        break;
+    }
+    if (is_xml(w->fmt)) {
+        w->xml.nblocks++;
+        tj_xmlout_flush(&w->xml);
     }
     w->nblocks++;
 }
@@ -187,6 +219,16 @@ void tj_writer_end(struct tj_writer *w, size_t blank_after, const struct tj_clie
 {
     if (w->fmt == TJ_FORMAT_TEXT) {
         put_blank_lines(w->out, blank_after);
+        return;
+    }
+    if (is_xml(w->fmt)) {
+        if (w->fmt == TJ_FORMAT_HTML)
+            tj_html_end(&w->xml, stats);
+        else if (w->fmt == TJ_FORMAT_XLIFF)
+            tj_xliff_end(&w->xml);
+        else
+            tj_tmx_end(&w->xml);
+        tj_xmlout_finish(&w->xml);
         return;
     }
     if (w->fmt != TJ_FORMAT_JSON)
@@ -208,12 +250,13 @@ void tj_writer_end(struct tj_writer *w, size_t blank_after, const struct tj_clie
 
 void tj_writer_destroy(struct tj_writer *w)
 {
+    if (w && is_xml(w->fmt))
+        tj_xmlout_discard(&w->xml);
     free(w);
 }
 
-/* A whole document through a writer. */
-static void write_document(enum tj_format fmt, const struct tj_document *doc,
-                           const struct tj_write_meta *meta, struct tj_buf *out)
+void tj_write_document(enum tj_format fmt, const struct tj_document *doc,
+                       const struct tj_write_meta *meta, struct tj_buf *out)
 {
     struct tj_writer *w = tj_writer_create(fmt, meta, out);
     for (size_t b = 0; b < doc->nblocks; b++)
@@ -224,17 +267,17 @@ static void write_document(enum tj_format fmt, const struct tj_document *doc,
 
 void tj_write_text(const struct tj_document *doc, struct tj_buf *out)
 {
-    write_document(TJ_FORMAT_TEXT, doc, NULL, out);
+    tj_write_document(TJ_FORMAT_TEXT, doc, NULL, out);
 }
 
 void tj_write_json(const struct tj_document *doc, const struct tj_write_meta *meta,
                    struct tj_buf *out)
 {
-    write_document(TJ_FORMAT_JSON, doc, meta, out);
+    tj_write_document(TJ_FORMAT_JSON, doc, meta, out);
 }
 
 void tj_write_jsonl(const struct tj_document *doc, const struct tj_write_meta *meta,
                     struct tj_buf *out)
 {
-    write_document(TJ_FORMAT_JSONL, doc, meta, out);
+    tj_write_document(TJ_FORMAT_JSONL, doc, meta, out);
 }

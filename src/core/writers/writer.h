@@ -17,14 +17,22 @@
 struct tj_write_meta {
     const char *provider;                /* "offline", ... */
     const struct tj_client_stats *stats; /* may be NULL (segment output) */
-    const char *file;                    /* input name for JSON Lines, may be NULL */
+    const char *file;                    /* input name (JSON Lines, XML formats), may be NULL */
 };
 
-enum tj_format { TJ_FORMAT_TEXT, TJ_FORMAT_JSON, TJ_FORMAT_JSONL };
+enum tj_format {
+    TJ_FORMAT_TEXT,
+    TJ_FORMAT_JSON,
+    TJ_FORMAT_JSONL,
+    TJ_FORMAT_HTML,
+    TJ_FORMAT_XLIFF,
+    TJ_FORMAT_TMX,
+};
 
 struct tj_writer;
 
-/* Starts a document in format fmt, to be appended to out; for JSON its opening is appended now.
+/* Starts a document in format fmt, to be appended to out; for JSON and the XML formats its
+ * opening is appended now.
  * meta (may be NULL) is read now, its strings borrowed for the writer's life (its stats are
  * not used: see tj_writer_end). out is borrowed; the caller may take from it and reset it
  * between calls. out must have no cap: appending to it then cannot fail (allocation aborts on
@@ -34,8 +42,8 @@ struct tj_writer *tj_writer_create(enum tj_format fmt, const struct tj_write_met
                                    struct tj_buf *out);
 /* Appends block b, whose segments are numbered and done, after the blocks given before. */
 void tj_writer_block(struct tj_writer *w, const struct tj_block *b);
-/* Appends the end of the document: the blank lines after the last block (text), stats (JSON,
- * when not NULL) and the closing. */
+/* Appends the end of the document: the blank lines after the last block (text), stats (JSON
+ * and HTML, when not NULL) and the closing. */
 void tj_writer_end(struct tj_writer *w, size_t blank_after, const struct tj_client_stats *stats);
 void tj_writer_destroy(struct tj_writer *w); /* accepts NULL */
 
@@ -47,5 +55,8 @@ void tj_write_json(const struct tj_document *doc, const struct tj_write_meta *me
 /* Appends one JSON object per segment, one per line. */
 void tj_write_jsonl(const struct tj_document *doc, const struct tj_write_meta *meta,
                     struct tj_buf *out);
+/* Appends doc in format fmt (meta may be NULL; its stats, when set, end the document). */
+void tj_write_document(enum tj_format fmt, const struct tj_document *doc,
+                       const struct tj_write_meta *meta, struct tj_buf *out);
 
 #endif
