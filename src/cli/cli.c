@@ -143,6 +143,12 @@ bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
     case 'G':
         e->glossaries.no_default = true;
         return true;
+    case 'Y':
+        e->glossaries.date = arg;
+        return true;
+    case 'P':
+        e->glossaries.proposed = true;
+        return true;
     case 'C':
         e->config_path = arg;
         return true;
@@ -356,7 +362,14 @@ double tj_cli_engine_timeout(const struct tj_cli_engine *e)
 
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out)
 {
+    uint32_t date = 0;
+    if (gl->date && !tj_glossary_parse_date(gl->date, &date)) {
+        tj_cli_error("--date '%s': expected a day as YYYY-MM-DD", gl->date);
+        return TJ_EXIT_USAGE;
+    }
     struct tj_glossary *g = tj_glossary_create();
+    tj_glossary_set_date(g, date);
+    tj_glossary_set_proposed(g, gl->proposed);
     struct tj_diag diag;
     if (!gl->no_default) {
         char *path = tj_xasprintf("%s/glossaries/news-ar-en.tsv", tj_cli_data_dir());

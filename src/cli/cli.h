@@ -57,6 +57,8 @@ struct tj_cli_glossaries {
     const char **files;
     size_t n;
     bool no_default;
+    const char *date; /* --date YYYY-MM-DD: the day whose entries are pinned (else today) */
+    bool proposed;    /* --proposed: proposed entries are pinned too */
 };
 void tj_cli_glossaries_add(struct tj_cli_glossaries *gl, const char *file);
 void tj_cli_glossaries_finish(struct tj_cli_glossaries *gl);
@@ -84,6 +86,7 @@ struct tj_cli_engine {
     {"provider", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},             \
         {"api-key", required_argument, NULL, 'k'}, {"glossary", required_argument, NULL, 'g'},     \
         {"no-default-glossary", no_argument, NULL, 'G'}, {"config", required_argument, NULL, 'C'}, \
+        {"date", required_argument, NULL, 'Y'}, {"proposed", no_argument, NULL, 'P'},              \
         {"fallback", required_argument, NULL, 'F'},                                                \
     {                                                                                              \
         "native-glossary", no_argument, NULL, 'N'                                                  \
@@ -115,8 +118,9 @@ int tj_cli_engine_chain(struct tj_cli_engine *e, const struct tj_cmd *cmd,
 unsigned tj_cli_engine_jobs(const struct tj_cli_engine *e);
 double tj_cli_engine_timeout(const struct tj_cli_engine *e);
 
-/* Loads the bundled glossary (unless no_default) then the files in order. On error prints the
- * message and returns the exit status (78 malformed, 66 missing); 0 on success. */
+/* Loads the bundled glossary (unless no_default) then the files in order, and sets the date and
+ * whether proposed entries pin. On error prints the message and returns the exit status (78
+ * malformed, 66 missing, 64 a --date that is not a day); 0 on success. */
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out);
 
 /* The input files named after the options (argv[optind..]), or standard input ("-") when

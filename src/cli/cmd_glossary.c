@@ -1,5 +1,5 @@
-/* tarjim glossary match|check: what the glossary pins in a text, and whether a glossary file
- * is well formed. */
+/* tarjim glossary match|check|export: what the glossary pins in a text, what is wrong in a
+ * glossary file, and a glossary written out as TSV, TBX or DeepL's TSV. */
 #include "cli.h"
 
 #include "pin.h"
@@ -37,10 +37,9 @@ static void match_text(const struct tj_glossary *g, const char *name, const char
 }
 
 static const struct option match_opts[] = {
-    {"glossary", required_argument, NULL, 'g'},
-    {"no-default-glossary", no_argument, NULL, 'G'},
-    {"help", no_argument, NULL, 'h'},
-    {0},
+    {"glossary", required_argument, NULL, 'g'}, {"no-default-glossary", no_argument, NULL, 'G'},
+    {"date", required_argument, NULL, 'Y'},     {"proposed", no_argument, NULL, 'P'},
+    {"help", no_argument, NULL, 'h'},           {0},
 };
 
 static int run_match(int argc, char **argv)
@@ -56,6 +55,12 @@ static int run_match(int argc, char **argv)
             break;
         case 'G':
             gl.no_default = true;
+            break;
+        case 'Y':
+            gl.date = optarg;
+            break;
+        case 'P':
+            gl.proposed = true;
             break;
         case 'h':
             fputs(tj_cmd_glossary.usage, stdout);
@@ -96,33 +101,156 @@ out:
     return status;
 }
 
+/* The help of glossary check, which documents the format it checks. */
+static const char check_help[] =
+    "Usage: tarjim glossary check FILE...\n"
+    "Reads glossaries (.tsv, .csv or .tbx by their names; later files win, as with -g) and\n"
+    "reports every finding as FILE:LINE: error|warning: what, errors first. Exit status: 78\n"
+    "when there is an error, 0 when there are only warnings, 66 when a file is missing.\n"
+    "\n"
+    "TSV rows: arabic<TAB>english[<TAB>type[<TAB>note[<TAB>key=value]...]]\n"
+    "  arabic    spellings separated by '|' (all match; the first is the one shown)\n"
+    "  english   spellings separated by '|': the first is written, the others are aliases\n"
+    "            an engine's output may use (Putin|Vladimir Putin|President Putin)\n"
+    "  type      person, place, org or term (empty: term)\n"
+    "  note      free text for editors\n"
+    "  key=value after the note, in any order, each at most once:\n"
+    "    valid_from=YYYY-MM-DD  valid_to=YYYY-MM-DD   the days the entry holds, both\n"
+    "        included (an office-holder: the old one's valid_to, the new one's valid_from)\n"
+    "    status=approved|proposed   proposed entries pin only with --proposed\n"
+    "  They are named fields after the note, not words inside it, so a note stays free\n"
+    "  text, rows without them read as before, and an older tarjim refuses such a row\n"
+    "  instead of pinning a name out of office.\n"
+    "CSV (RFC 4180): a header row names the columns arabic, english and any of type, note,\n"
+    "  valid_from, valid_to, status. TBX (ISO 30042, TBX-Basic or v2): Arabic and English\n"
+    "  terms of each entry; see README.md.\n"
+    "\n"
+    "Errors: a malformed row (bad row); a conflict: one Arabic spelling with two English\n"
+    "  renderings in one file on a day both hold; English with Arabic letters.\n"
+    "Warnings: a duplicate (the same spelling and English twice); an override (a later\n"
+    "  file gives a spelling other English, as it may); a proposal that differs from an\n"
+    "  approved row; a shadowed row, one that can never be pinned because on every day it\n"
+    "  holds each of its spellings is taken by a later row (a longer entry never shadows a\n"
+    "  shorter one: it wins only where all its words stand); Arabic with Latin letters; a\n"
+    "  TBX entry without an Arabic or English term (skipped).\n";
+
 static int run_check(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-        fputs(tj_cmd_glossary.usage, stdout);
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(check_help, stdout);
         return 0;
     }
-    if (argc != 2 || argv[1][0] == '-')
-        return tj_cli_usage(&tj_cmd_glossary, "check takes exactly one FILE");
+    if (argc < 2)
+        return tj_cli_usage(&tj_cmd_glossary, "check takes one or more FILEs");
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '-' && argv[i][1])
+            return tj_cli_usage(&tj_cmd_glossary, "check: unknown option '%s'", argv[i]);
     struct tj_glossary *g = tj_glossary_create();
-    struct tj_diag diag;
-    enum tj_status rc = tj_glossary_load_file(g, argv[1], &diag);
+    tj_glossary_keep_going(g, true);
     int status = 0;
-    if (rc == TJ_ERR_NOINPUT) {
-        tj_cli_error("%s", diag.message);
-        status = TJ_EXIT_NOINPUT;
-    } else if (rc != TJ_OK) {
-        tj_cli_error("%s", diag.message);
-        status = TJ_EXIT_CONFIG;
-    } else {
-        size_t warnings = tj_glossary_overrides(g);
-        for (size_t i = 0; i < warnings; i++) {
-            const struct tj_glossary_override *o = tj_glossary_override(g, i);
-            printf("%s:%zu: warning: '%s' was '%s' (line %zu), now '%s'\n", argv[1], o->later->line,
-                   o->spelling, o->earlier->english, o->earlier->line, o->later->english);
+    for (int i = 1; i < argc && !status; i++) {
+        struct tj_diag diag;
+        enum tj_status rc = tj_glossary_load_file(g, argv[i], &diag);
+        if (rc != TJ_OK) {
+            tj_cli_error("%s", diag.message);
+            status = rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
         }
-        printf("%s: ok, %zu entries, %zu Arabic spellings, %zu warning%s\n", argv[1],
-               tj_glossary_terms(g), tj_glossary_spellings(g), warnings, warnings == 1 ? "" : "s");
+    }
+    if (!status) {
+        const struct tj_glossary_finding *f;
+        size_t n = tj_glossary_check(g, &f), errors = 0;
+        struct tj_buf out;
+        tj_buf_init(&out, 0);
+        for (size_t i = 0; i < n; i++) {
+            errors += f[i].level == TJ_FINDING_ERROR;
+            tj_buf_printf(&out, "%s:%zu: %s: %s%s\n", f[i].file, f[i].line,
+                          f[i].level == TJ_FINDING_ERROR ? "error" : "warning",
+                          strcmp(f[i].kind, "bad-row") == 0 ? "bad row: " : "", f[i].message);
+        }
+        const char *what = argc == 2 ? argv[1] : "glossaries";
+        tj_buf_printf(
+            &out, "%s: %s, %zu entries, %zu Arabic spellings, %zu error%s, %zu warning%s\n", what,
+            errors ? "FAILED" : "ok", tj_glossary_terms(g), tj_glossary_spellings(g), errors,
+            errors == 1 ? "" : "s", n - errors, n - errors == 1 ? "" : "s");
+        status = tj_cli_write(&out, NULL);
+        if (!status && errors)
+            status = TJ_EXIT_CONFIG;
+        tj_buf_finish(&out);
+    }
+    tj_glossary_destroy(g);
+    return status;
+}
+
+static const struct option export_opts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"date", required_argument, NULL, 'Y'},
+    {"proposed", no_argument, NULL, 'P'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
+};
+
+/* glossary export: the files' entries in one format on standard output. */
+static int run_export(int argc, char **argv)
+{
+    const char *format = NULL, *date_arg = NULL;
+    bool proposed = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:h", export_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            format = optarg;
+            break;
+        case 'Y':
+            date_arg = optarg;
+            break;
+        case 'P':
+            proposed = true;
+            break;
+        case 'h':
+            fputs(tj_cmd_glossary.usage, stdout);
+            return 0;
+        case ':':
+            return tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!format || (strcmp(format, "tsv") && strcmp(format, "tbx") && strcmp(format, "deepl")))
+        return tj_cli_usage(&tj_cmd_glossary, "export needs --format tsv, tbx or deepl");
+    if (optind == argc)
+        return tj_cli_usage(&tj_cmd_glossary, "export takes one or more FILEs");
+    uint32_t date = 0;
+    if (date_arg && !tj_glossary_parse_date(date_arg, &date))
+        return tj_cli_usage(&tj_cmd_glossary, "--date '%s': expected YYYY-MM-DD", date_arg);
+    struct tj_glossary *g = tj_glossary_create();
+    tj_glossary_set_proposed(g, proposed);
+    int status = 0;
+    for (int i = optind; i < argc && !status; i++) {
+        struct tj_diag diag;
+        enum tj_status rc = tj_glossary_load_file(g, argv[i], &diag);
+        if (rc != TJ_OK) {
+            tj_cli_error("%s", diag.message);
+            status = rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
+        }
+    }
+    if (!status) {
+        struct tj_buf out;
+        tj_buf_init(&out, 0);
+        if (strcmp(format, "tsv") == 0) {
+            tj_glossary_write_tsv(g, &out);
+        } else if (strcmp(format, "tbx") == 0) {
+            tj_glossary_write_tbx(g, &out);
+        } else {
+            size_t refused = tj_glossary_write_deepl(g, date, &out);
+            if (refused)
+                tj_cli_note("%zu spelling%s left out: DeepL refuses terms over 1024 bytes or "
+                            "with control characters",
+                            refused, refused == 1 ? "" : "s");
+        }
+        status = tj_cli_write(&out, NULL);
+        tj_buf_finish(&out);
     }
     tj_glossary_destroy(g);
     return status;
@@ -131,7 +259,7 @@ static int run_check(int argc, char **argv)
 static int run(int argc, char **argv)
 {
     if (argc < 2)
-        return tj_cli_usage(&tj_cmd_glossary, "which: match or check?");
+        return tj_cli_usage(&tj_cmd_glossary, "which: match, check or export?");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(tj_cmd_glossary.usage, stdout);
         return 0;
@@ -140,16 +268,25 @@ static int run(int argc, char **argv)
         return run_match(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return run_check(argc - 1, argv + 1);
-    return tj_cli_usage(&tj_cmd_glossary, "unknown subcommand '%s' (match or check)", argv[1]);
+    if (strcmp(argv[1], "export") == 0)
+        return run_export(argc - 1, argv + 1);
+    return tj_cli_usage(&tj_cmd_glossary, "unknown subcommand '%s' (match, check or export)",
+                        argv[1]);
 }
 
 const struct tj_cmd tj_cmd_glossary = {
     .name = "glossary",
     .summary = "show the pins in a text, or check a glossary file",
-    .usage = "Usage: tarjim glossary match [-g FILE]... [--no-default-glossary] [FILE...]\n"
-             "       tarjim glossary check FILE\n"
+    .usage = "Usage: tarjim glossary match [-g FILE]... [--no-default-glossary] [--date DAY]\n"
+             "                             [--proposed] [FILE...]\n"
+             "       tarjim glossary check FILE...\n"
+             "       tarjim glossary export --format tsv|tbx|deepl [--date DAY] [--proposed]\n"
+             "                              FILE...\n"
              "match prints each pin as LINE:COLUMN (FILE:LINE:COLUMN for several files), the\n"
-             "Arabic as written, the English and the type, tab-separated. check validates a\n"
-             "glossary; errors name the line.\n",
+             "Arabic as written, the English and the type, tab-separated; entries pin on --date\n"
+             "(YYYY-MM-DD, default today) when their dates hold, proposed ones with --proposed.\n"
+             "check reports errors and warnings with FILE:LINE (glossary check --help for the\n"
+             "format). export writes the entries of .tsv, .csv or .tbx files as TSV, as TBX, or\n"
+             "as the TSV DeepL's glossary API takes (the entries in force on --date).\n",
     .run = run,
 };
