@@ -20,6 +20,12 @@ static void segment_finish(struct tj_segment *s)
         free(s->qa[i].message);
     }
     free(s->qa);
+    for (size_t i = 0; i < s->ncands; i++) {
+        free(s->cands[i].source);
+        free(s->cands[i].target);
+        free(s->cands[i].engine);
+    }
+    free(s->cands);
 }
 
 void tj_document_finish(struct tj_document *doc)

@@ -34,6 +34,14 @@ struct tj_qa {
     char *message;
 };
 
+/* A translation the memory holds for a similar segment: offered to the editor, never used. */
+struct tj_candidate {
+    char *source; /* the stored segment (display form) */
+    char *target;
+    unsigned similarity; /* percent, of the matching forms */
+    char *engine;        /* "human" for an approved translation, else the engine that made it */
+};
+
 struct tj_segment {
     unsigned id;  /* 1-based, in document order */
     char *source; /* display form of the text, see normalize.h */
@@ -47,6 +55,8 @@ struct tj_segment {
     size_t npins;
     struct tj_qa *qa;
     size_t nqa;
+    struct tj_candidate *cands; /* from the translation memory, best first */
+    size_t ncands;
 };
 
 struct tj_block {
