@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define XLIFF_NS "urn:oasis:names:tc:xliff:document:2.0"
+#define MATCHES_NS "urn:oasis:names:tc:xliff:matches:2.0"
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 
 static char putin_ar[] = "بوتين", putin_en[] = "Putin", desk[] = "glossaries/desk terms.tsv";
@@ -58,7 +59,8 @@ static struct tj_segment *seg(struct tj_block *b, const char *source, const char
 }
 
 /* A heading translated by an engine, a paragraph of four segments (offline with a control
- * character, failed, copied, from the memory with its pin lost), an empty list item. */
+ * character, failed, copied, approved in the memory with its pin lost and a similar segment's
+ * translation as a candidate), an empty list item. */
 static void build(struct tj_document *doc)
 {
     tj_document_init(doc);
@@ -74,8 +76,13 @@ static void build(struct tj_document *doc)
     tj_segment_add_qa(s, "failed", "provider timed out");
     seg(b, src4, src4, TJ_ORIGIN_COPY);
     s = seg(b, "بوتين في موسكو.", "He is in Moscow.", TJ_ORIGIN_TM);
+    s->engine = "human";
     pin(s, "بوتين", &putin);
     tj_segment_add_qa(s, "pin_missing", "Putin is missing");
+    s->cands = calloc(1, sizeof *s->cands);
+    s->cands[0] = (struct tj_candidate){strdup("بوتين في القاهرة."), strdup("Putin in Cairo <&>"),
+                                        88, strdup("deepl")};
+    s->ncands = 1;
     tj_document_add_block(doc, TJ_BLOCK_LIST_ITEM, 4, 0);
     tj_document_number(doc);
 }
@@ -98,6 +105,7 @@ static xmlXPathObjectPtr eval(xmlDocPtr x, const char *expr)
     xmlXPathContextPtr ctx = xmlXPathNewContext(x);
     xmlXPathRegisterNs(ctx, BAD_CAST "x", BAD_CAST XLIFF_NS);
     xmlXPathRegisterNs(ctx, BAD_CAST "h", BAD_CAST XHTML_NS);
+    xmlXPathRegisterNs(ctx, BAD_CAST "mtc", BAD_CAST MATCHES_NS);
     xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
     xmlXPathFreeContext(ctx);
     assert_non_null(r);
@@ -163,7 +171,20 @@ static void test_xliff(void **state)
     assert_int_equal(count(x, "//x:unit[@id='u3']/x:segment/x:target"), 0);
     assert_str(x, "//x:unit[@id='u4']/x:segment/@state", "translated");
     assert_str(x, "//x:unit[@id='u5']/x:segment/@subState", "tj:tm");
-    assert_int_equal(count(x, "//x:segment[@state='translated']/x:target"), 4);
+    assert_str(x, "//x:unit[@id='u5']/x:segment/@state", "final"); /* approved */
+    assert_int_equal(count(x, "//x:segment[@state='translated']/x:target"), 3);
+    assert_int_equal(count(x, "//x:segment[@state='final']"), 1);
+    /* the memory's candidate is offered, first in the unit, never as the target */
+    const char *mt = "//x:unit[@id='u5']/*[1][self::mtc:matches]/mtc:match";
+    assert_int_equal(count(x, "//mtc:match"), 1);
+    assert_int_equal(count(x, mt), 1);
+    assert_str(x, "//mtc:match/@ref", "#s5");
+    assert_str(x, "//mtc:match/@type", "tm");
+    assert_str(x, "//mtc:match/@similarity", "88");
+    assert_str(x, "//mtc:match/@origin", "deepl");
+    assert_str(x, "//mtc:match/x:source", "بوتين في القاهرة.");
+    assert_str(x, "//mtc:match/x:target", "Putin in Cairo <&>");
+    assert_str(x, "//x:unit[@id='u5']/x:segment/x:target", "He is in Moscow.");
     /* text, with markup characters, comes back as it was */
     assert_str(x, "//x:unit[@id='u1']/x:segment/x:source", src1);
     assert_str(x, "//x:unit[@id='u1']/x:segment/x:target", tgt1);
@@ -244,6 +265,7 @@ static void test_tmx(void **state)
     assert_str(x, "//tu[1]/prop[@type='x-origin']", "provider");
     assert_str(x, "//tu[1]/prop[@type='x-engine']", "deepl");
     assert_str(x, "//tu[4]/prop[@type='x-origin']", "tm");
+    assert_str(x, "//tu[4]/prop[@type='x-engine']", "human");
     /* TMX has no <cp/>: the control character is U+FFFD */
     assert_str(x, "//tu[2]/tuv[@xml:lang='ar']/seg", "قال الناتو\xEF\xBF\xBD شيئا.");
     for (int i = 1; i <= 4; i++) {
@@ -289,6 +311,7 @@ static void test_html(void **state)
     /* origin and QA findings per row; a failed segment shows no English */
     assert_str(x, "//h:tr[@id='s1']//h:span[contains(@class, 'origin')]", "provider: deepl");
     assert_str(x, "//h:tr[@id='s3']//h:span[contains(@class, 'origin')]", "failed");
+    assert_str(x, "//h:tr[@id='s5']//h:span[contains(@class, 'origin')]", "tm: human");
     assert_str(x, "//h:tr[@id='s3']/h:td[2]/h:div[contains(@class, 'text')]", "[untranslated]");
     assert_str(x, "//h:tr[@id='s2']//h:ul[@class='qa']/h:li/h:code", "untranslated");
     assert_str(x, "//h:tr[@id='s2']//h:ul[@class='qa']/h:li", "untranslated 1 word <x> & y");

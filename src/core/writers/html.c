@@ -212,7 +212,7 @@ static void row(struct tj_xmlout *xo, const struct tj_segment *s)
     tj_xmlout_start(xo, "span");
     tj_xmlout_attrf(xo, "class", "origin %s", origin);
     tj_xmlout_text(xo, origin, strlen(origin));
-    if (s->engine && s->origin == TJ_ORIGIN_PROVIDER) {
+    if (s->engine && (s->origin == TJ_ORIGIN_PROVIDER || s->origin == TJ_ORIGIN_TM)) {
         tj_xmlout_text(xo, ": ", 2);
         tj_xmlout_text(xo, s->engine, strlen(s->engine));
     }

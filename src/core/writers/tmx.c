@@ -1,8 +1,9 @@
 /* TMX 1.4b (LISA): a translation unit per translated segment, the Arabic and the English each a
  * <tuv xml:lang> holding a <seg>. Failed segments are left out: a memory holds translations
- * only. Each unit carries its origin as a property (x-origin) and, for an engine's work, the
- * engine (x-engine); creationdate and changedate are the translation's date in TMX's form,
- * YYYYMMDDThhmmssZ. Segments are plain text, as the header's datatype says. */
+ * only. Each unit carries its origin as a property (x-origin) and, for an engine's work or the
+ * memory's, the engine (x-engine, "human" for an approved translation); creationdate and changedate
+ * are the translation's date in TMX's form, YYYYMMDDThhmmssZ. Segments are plain text, as the
+ * header's datatype says. */
 #include "xmlout.h"
 
 #include "config.h"
@@ -79,7 +80,7 @@ void tj_tmx_block(struct tj_xmlout *xo, const struct tj_block *b)
         tj_xmlout_attr(xo, "creationdate", date);
         tj_xmlout_attr(xo, "changedate", date);
         prop(xo, "x-origin", tj_origin_name(s->origin));
-        if (s->engine && s->origin == TJ_ORIGIN_PROVIDER)
+        if (s->engine && (s->origin == TJ_ORIGIN_PROVIDER || s->origin == TJ_ORIGIN_TM))
             prop(xo, "x-engine", s->engine);
         tuv(xo, "ar", s->source, s->source_len);
         tuv(xo, "en", s->target, strlen(s->target));

@@ -2,10 +2,13 @@
  * <group> per block, a <unit> per segment holding one <segment>.
  *
  * The segment's state comes from its origin: a failed segment is "initial" and has no target (its
- * Arabic is not a translation); engine, offline gloss, copy and memory results are "translated";
- * subState names the origin ("tj:offline"). Pins are <mrk translate="no" type="term"> with the
- * glossary's English as value and its row as ref (FILE#LNUMBER), in the source and, where the
- * English is found, with the same id in the target. QA findings are notes of category "qa". */
+ * Arabic is not a translation); engine, offline gloss, copy and machine translations from the
+ * memory are "translated"; a translation a person approved in the memory is "final". subState
+ * names the origin ("tj:offline"). Pins are <mrk translate="no" type="term"> with the glossary's
+ * English as value and its row as ref (FILE#LNUMBER), in the source and, where the English is
+ * found, with the same id in the target. QA findings are notes of category "qa"; the memory's
+ * translations of similar segments are candidates of the Translation Candidates module
+ * (<mtc:matches>), never the target. */
 #include "xmlout.h"
 
 #include "glossary.h"
@@ -14,12 +17,16 @@
 #include <string.h>
 
 #define XLIFF_NS "urn:oasis:names:tc:xliff:document:2.0"
+#define MATCHES_NS "urn:oasis:names:tc:xliff:matches:2.0"
+/* The engine the memory names for a translation a person approved (tm.h's TJ_TM_HUMAN). */
+#define APPROVED_ENGINE "human"
 
 void tj_xliff_begin(struct tj_xmlout *xo)
 {
     xo->cp = true;
     tj_xmlout_start(xo, "xliff");
     tj_xmlout_attr(xo, "xmlns", XLIFF_NS);
+    tj_xmlout_attr(xo, "xmlns:mtc", MATCHES_NS);
     tj_xmlout_attr(xo, "version", "2.1");
     tj_xmlout_attr(xo, "srcLang", "ar");
     tj_xmlout_attr(xo, "trgLang", "en");
@@ -36,10 +43,11 @@ static const char *state_of(const struct tj_segment *s)
     if (!s->target)
         return "initial";
     switch (s->origin) {
+    case TJ_ORIGIN_TM:
+        return s->engine && strcmp(s->engine, APPROVED_ENGINE) == 0 ? "final" : "translated";
     case TJ_ORIGIN_PROVIDER:
     case TJ_ORIGIN_OFFLINE:
     case TJ_ORIGIN_COPY:
-    case TJ_ORIGIN_TM:
         return "translated";
     case TJ_ORIGIN_NONE:
     case TJ_ORIGIN_FAILED:
@@ -83,11 +91,47 @@ static void open_mrk(struct tj_xmlout *xo, const struct tj_span *sp, void *ud)
     tj_xmlout_attr(xo, "value", t->english);
 }
 
+/* <source> or <target> holding text[0..len) as plain text. */
+static void plain(struct tj_xmlout *xo, const char *name, const char *text, size_t len)
+{
+    tj_xmlout_start(xo, name);
+    tj_xmlout_attr(xo, "xml:space", "preserve");
+    tj_xmlout_text(xo, text, len);
+    tj_xmlout_end_full(xo);
+}
+
+/* The memory's candidates, for the unit's one segment. */
+static void matches(struct tj_xmlout *xo, const struct tj_segment *s)
+{
+    tj_xmlout_indent(xo, 4);
+    tj_xmlout_start(xo, "mtc:matches");
+    for (size_t i = 0; i < s->ncands; i++) {
+        const struct tj_candidate *c = &s->cands[i];
+        tj_xmlout_indent(xo, 5);
+        tj_xmlout_start(xo, "mtc:match");
+        tj_xmlout_attrf(xo, "ref", "#s%u", s->id);
+        tj_xmlout_attr(xo, "type", "tm");
+        tj_xmlout_attrf(xo, "similarity", "%u", c->similarity > 100 ? 100 : c->similarity);
+        if (c->engine)
+            tj_xmlout_attr(xo, "origin", c->engine);
+        tj_xmlout_indent(xo, 6);
+        plain(xo, "source", c->source, strlen(c->source));
+        tj_xmlout_indent(xo, 6);
+        plain(xo, "target", c->target, strlen(c->target));
+        tj_xmlout_indent(xo, 5);
+        tj_xmlout_end(xo);
+    }
+    tj_xmlout_indent(xo, 4);
+    tj_xmlout_end(xo);
+}
+
 static void unit(struct tj_xmlout *xo, const struct tj_segment *s)
 {
     tj_xmlout_indent(xo, 3);
     tj_xmlout_start(xo, "unit");
     tj_xmlout_attrf(xo, "id", "u%u", s->id);
+    if (s->ncands) /* modules come before the notes */
+        matches(xo, s);
     if (s->nqa) {
         tj_xmlout_indent(xo, 4);
         tj_xmlout_start(xo, "notes");
