@@ -7,6 +7,7 @@
 #include "provider.h"
 #include "segment.h"
 #include "srx.h"
+#include "tm.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -154,6 +155,13 @@ bool tj_cli_engine_option(struct tj_cli_engine *e, int c, const char *arg)
         return true;
     case 'F':
         e->fallback = arg;
+        return true;
+    case TJ_CLI_OPT_TM:
+        e->tm_path = arg;
+        e->no_tm = false;
+        return true;
+    case TJ_CLI_OPT_NO_TM:
+        e->no_tm = true;
         return true;
     case 'N':
         e->native_glossary = true;
@@ -358,6 +366,57 @@ unsigned tj_cli_engine_jobs(const struct tj_cli_engine *e)
 double tj_cli_engine_timeout(const struct tj_cli_engine *e)
 {
     return e->config_loaded ? e->config.timeout : 0;
+}
+
+int tj_cli_tm_open(const struct tj_cli_engine *e, struct tj_tm **out)
+{
+    *out = NULL;
+    if (e->no_tm)
+        return 0;
+    const char *path = e->tm_path;
+    const char *env = getenv("TARJIM_TM");
+    if (!path && env && *env) {
+        if (strcmp(env, "off") == 0)
+            return 0;
+        path = env;
+    }
+    char *def = NULL;
+    struct tj_diag diag;
+    if (!path) {
+        def = tj_tm_default_path();
+        if (!def) {
+            tj_cli_note("no translation memory: neither XDG_DATA_HOME nor HOME is set (use --tm "
+                        "FILE)");
+            return 0;
+        }
+        if (tj_tm_make_parent(def, &diag) != TJ_OK) {
+            tj_cli_error("%s (use --tm FILE, or --no-tm)", diag.message);
+            free(def);
+            return TJ_EXIT_CONFIG;
+        }
+        path = def;
+    }
+    enum tj_status rc = tj_tm_open(path, out, &diag);
+    free(def);
+    if (rc != TJ_OK) {
+        tj_cli_error("%s", diag.message);
+        return TJ_EXIT_CONFIG;
+    }
+    return 0;
+}
+
+int tj_cli_tm_report(const struct tj_tm *tm)
+{
+    size_t lost;
+    const char *msg = tm ? tj_tm_error(tm, &lost) : NULL;
+    if (!msg)
+        return 0;
+    if (lost)
+        tj_cli_error("%s (%zu translation%s not stored: a rerun sends them again)", msg, lost,
+                     lost == 1 ? "" : "s");
+    else
+        tj_cli_error("%s", msg);
+    return tj_tm_error_status(tm) == TJ_ERR_CONFIG ? TJ_EXIT_CONFIG : TJ_EXIT_IOERR;
 }
 
 int tj_cli_load_glossaries(const struct tj_cli_glossaries *gl, struct tj_glossary **out)

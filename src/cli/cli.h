@@ -37,6 +37,7 @@ extern const struct tj_cmd tj_cmd_segment;
 extern const struct tj_cmd tj_cmd_glossary;
 extern const struct tj_cmd tj_cmd_providers;
 extern const struct tj_cmd tj_cmd_serve;
+extern const struct tj_cmd tj_cmd_tm;
 
 /* Prints "tarjim: message" to stderr. */
 void tj_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -73,6 +74,8 @@ struct tj_cli_engine {
     const char *config_path; /* --config, else the default path (missing is fine) */
     const char *fallback;    /* --fallback, else the file's "fallback", comma-separated */
     bool native_glossary;    /* --native-glossary: pins through DeepL and Microsoft's own */
+    const char *tm_path;     /* --tm FILE, or NULL */
+    bool no_tm;              /* --no-tm */
     struct tj_cli_glossaries glossaries;
     /* Filled by tj_cli_engine_resolve. */
     struct tj_config config;
@@ -81,6 +84,10 @@ struct tj_cli_engine {
     size_t nowned;
 };
 
+/* getopt_long values of the translation memory's options (no short form). */
+#define TJ_CLI_OPT_TM 0x7401
+#define TJ_CLI_OPT_NO_TM 0x7402
+
 /* getopt_long entries of the engine options, for a command's option table. */
 #define TJ_CLI_ENGINE_OPTIONS                                                                      \
     {"provider", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},             \
@@ -88,6 +95,8 @@ struct tj_cli_engine {
         {"no-default-glossary", no_argument, NULL, 'G'}, {"config", required_argument, NULL, 'C'}, \
         {"date", required_argument, NULL, 'Y'}, {"proposed", no_argument, NULL, 'P'},              \
         {"fallback", required_argument, NULL, 'F'},                                                \
+        {"tm", required_argument, NULL, TJ_CLI_OPT_TM},                                            \
+        {"no-tm", no_argument, NULL, TJ_CLI_OPT_NO_TM},                                            \
     {                                                                                              \
         "native-glossary", no_argument, NULL, 'N'                                                  \
     }
@@ -117,6 +126,16 @@ int tj_cli_engine_chain(struct tj_cli_engine *e, const struct tj_cmd *cmd,
 /* Top-level defaults of the configuration file (after tj_cli_engine_resolve): 0 when unset. */
 unsigned tj_cli_engine_jobs(const struct tj_cli_engine *e);
 double tj_cli_engine_timeout(const struct tj_cli_engine *e);
+
+struct tj_tm;
+/* Opens the translation memory the options name: --tm FILE, else $TARJIM_TM, else the default
+ * path (tm.h; its directories made); none with --no-tm or TARJIM_TM=off, or when no default can
+ * be found (a note says so). Returns 0 (*out NULL when there is none) or, after the message,
+ * 78 for a memory that cannot be used. */
+int tj_cli_tm_open(const struct tj_cli_engine *e, struct tj_tm **out);
+/* Reports a failure of the memory during the run (translations it could not store or look
+ * up) and returns the exit status it makes: 0 when none, 78 for a damaged file, else 74. */
+int tj_cli_tm_report(const struct tj_tm *tm);
 
 /* Loads the bundled glossary (unless no_default) then the files in order, and sets the date and
  * whether proposed entries pin. On error prints the message and returns the exit status (78

@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const struct tj_cmd *const commands[] = {
-    &tj_cmd_translate, &tj_cmd_segment, &tj_cmd_glossary, &tj_cmd_providers, &tj_cmd_serve,
+    &tj_cmd_translate, &tj_cmd_segment, &tj_cmd_glossary,
+    &tj_cmd_providers, &tj_cmd_serve,   &tj_cmd_tm,
 };
 
 static void usage(FILE *f)

@@ -472,7 +472,7 @@ static void test_stats_and_each(void **state)
 
 struct collected {
     size_t n;
-    char src[4][256], tgt[4][256], eng[4][32];
+    char src[4][256], tgt[4][256], eng[4][32], origin[4][32];
     int64_t changed[4];
 };
 
@@ -485,6 +485,7 @@ static enum tj_status collect(void *ud, const struct tj_tmx_unit *u, struct tj_d
     snprintf(c->src[c->n], 256, "%s", u->source);
     snprintf(c->tgt[c->n], 256, "%s", u->target);
     snprintf(c->eng[c->n], 32, "%s", u->engine ? u->engine : "-");
+    snprintf(c->origin[c->n], 32, "%s", u->origin ? u->origin : "-");
     c->changed[c->n] = u->changed;
     c->n++;
     return TJ_OK;
@@ -499,7 +500,8 @@ static void test_tmx_read(void **state)
         "<tmx version=\"1.4\"><header creationtool=\"x\" creationtoolversion=\"1\" "
         "segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\"/>"
         "<body>\n"
-        "<tu changedate=\"20240102T030405Z\"><prop type=\"x-tarjim-engine\">deepl</prop>"
+        "<tu changedate=\"20240102T030405Z\"><prop type=\"x-origin\">provider</prop><prop "
+        "type=\"x-engine\">deepl</prop>"
         "<tuv xml:lang=\"ar-SA\"><seg>بوتين &amp; <bpt i=\"1\">&lt;b&gt;</bpt>موسكو"
         "<ept i=\"1\">&lt;/b&gt;</ept></seg></tuv>"
         "<tuv xml:lang=\"EN-us\"><seg> Putin &amp; <hi>Moscow</hi> </seg></tuv></tu>\n"
@@ -519,9 +521,11 @@ static void test_tmx_read(void **state)
     assert_string_equal(c.src[0], "بوتين & موسكو");
     assert_string_equal(c.tgt[0], "Putin & Moscow");
     assert_string_equal(c.eng[0], "deepl");
+    assert_string_equal(c.origin[0], "provider");
     assert_int_equal(c.changed[0], 1704164645);
     assert_string_equal(c.src[1], "القاهرة");
     assert_string_equal(c.eng[1], "-");
+    assert_string_equal(c.origin[1], "-");
     assert_int_equal(c.changed[1], 0);
     /* Malformed XML: the file, line and column. */
     const char bad[] = "<tmx version=\"1.4\"><body>\n<tu><tuv xml:lang=\"ar\"><seg>x</tuv>";

@@ -176,14 +176,21 @@ void tj_tm_key_finish(struct tj_tm_key *key)
 /* ---- errors ---- */
 
 /* The status of an SQLite failure: a damaged or foreign file is bad configuration; a lock held
- * past the busy timeout, unavailable; anything else (I/O, a full disk, a read-only file) is
- * bad configuration too, since the memory cannot be used as configured. */
+ * past the busy timeout, unavailable; an I/O failure (a full disk, a read-only file, no
+ * permission), unreadable. */
 static enum tj_status status_of(int code)
 {
     switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return TJ_ERR_UNAVAILABLE;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return TJ_ERR_NOINPUT;
     default:
         return TJ_ERR_CONFIG;
     }

@@ -92,9 +92,8 @@ struct tj_tm_entry {
 };
 
 /* Stores entries[0..n) in one transaction (the translation of the same key and engine is
- * replaced). Returns TJ_OK or, with nothing stored, the error in diag (TJ_ERR_CONFIG for a
- * corrupt file, TJ_ERR_UNAVAILABLE when another process kept it locked past the busy timeout,
- * TJ_ERR_NOINPUT for an I/O error). */
+ * replaced). Returns TJ_OK or, with nothing stored, the error in diag (as tj_tm_error_status);
+ * the failure is also kept for tj_tm_error. diag may be NULL. */
 enum tj_status tj_tm_put(struct tj_tm *tm, const struct tj_tm_entry *entries, size_t n,
                          struct tj_diag *diag);
 
@@ -112,8 +111,9 @@ unsigned tj_tm_similarity(const char *a, size_t alen, const char *b, size_t blen
 /* The first storage failure since the memory was opened (NULL when none), and how many
  * translations were lost with failed writes. */
 const char *tj_tm_error(const struct tj_tm *tm, size_t *lost);
-/* The status of that first failure: TJ_ERR_CONFIG for a damaged file, TJ_ERR_UNAVAILABLE
- * for a lock held past the busy timeout; TJ_OK when none. */
+/* The status of that first failure: TJ_ERR_CONFIG for a damaged or foreign file,
+ * TJ_ERR_UNAVAILABLE for a lock held past the busy timeout, TJ_ERR_NOINPUT for an I/O failure
+ * (a full disk, a read-only file); TJ_OK when none. */
 enum tj_status tj_tm_error_status(const struct tj_tm *tm);
 /* Records a storage failure (for callers that cannot return one). */
 void tj_tm_note_error(struct tj_tm *tm, const char *message, size_t lost);

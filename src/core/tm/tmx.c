@@ -24,12 +24,13 @@ struct reader {
     struct tj_diag *diag;
     enum tj_status rc;
     bool root_seen;
-    bool in_tu, in_seg, in_engine_prop;
-    unsigned skip; /* depth inside native-code elements of a seg */
+    bool in_tu, in_seg;
+    struct tj_buf *prop; /* the property being read, or NULL */
+    unsigned skip;       /* depth inside native-code elements of a seg */
     enum side side;
     int64_t changed;
-    struct tj_buf seg, source, target, engine;
-    bool have_source, have_target, have_engine;
+    struct tj_buf seg, source, target, engine, origin;
+    bool have_source, have_target, have_engine, have_origin;
 };
 
 /* Stops the parse with rc and a message at the parser's position. */
@@ -117,18 +118,24 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     if (strcmp(name, "tu") == 0) {
         r->in_tu = true;
-        r->have_source = r->have_target = r->have_engine = false;
+        r->have_source = r->have_target = r->have_engine = r->have_origin = false;
         tj_buf_reset(&r->source);
         tj_buf_reset(&r->target);
         tj_buf_reset(&r->engine);
+        tj_buf_reset(&r->origin);
         const char *d = attr(atts, "changedate");
         r->changed = tj_tmx_parse_date(d ? d : attr(atts, "creationdate"));
     } else if (!r->in_tu) {
         return;
     } else if (strcmp(name, "prop") == 0) {
         const char *type = attr(atts, "type");
-        r->in_engine_prop = type && strcmp(type, TJ_TMX_ENGINE_PROP) == 0 && !r->have_engine;
-        tj_buf_reset(&r->engine);
+        r->prop = NULL;
+        if (type && strcmp(type, TJ_TMX_ENGINE_PROP) == 0 && !r->have_engine)
+            r->prop = &r->engine;
+        else if (type && strcmp(type, TJ_TMX_ORIGIN_PROP) == 0 && !r->have_origin)
+            r->prop = &r->origin;
+        if (r->prop)
+            tj_buf_reset(r->prop);
     } else if (strcmp(name, "tuv") == 0) {
         const char *lang = attr(atts, "xml:lang");
         if (!lang)
@@ -187,11 +194,14 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (!r->in_tu)
         return;
     if (strcmp(name, "prop") == 0) {
-        if (r->in_engine_prop) {
-            trim(&r->engine);
-            r->have_engine = r->engine.len > 0;
+        if (r->prop) {
+            trim(r->prop);
+            if (r->prop == &r->engine)
+                r->have_engine = r->engine.len > 0;
+            else
+                r->have_origin = r->origin.len > 0;
         }
-        r->in_engine_prop = false;
+        r->prop = NULL;
     } else if (strcmp(name, "tuv") == 0) {
         r->side = SIDE_NONE;
     } else if (strcmp(name, "tu") == 0) {
@@ -206,6 +216,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
                                 r->target.data,
                                 r->target.len,
                                 r->have_engine ? r->engine.data : NULL,
+                                r->have_origin ? r->origin.data : NULL,
                                 r->changed};
         r->counts.given++;
         enum tj_status rc = r->fn(r->ud, &u, r->diag);
@@ -222,8 +233,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     struct tj_buf *to = NULL;
     if (r->in_seg && !r->skip)
         to = &r->seg;
-    else if (r->in_engine_prop)
-        to = &r->engine;
+    else if (r->prop)
+        to = r->prop;
     if (!to)
         return;
     if (to->len + (size_t)len > TJ_TMX_MAX_SEG) {
@@ -266,6 +277,7 @@ enum tj_status tj_tmx_read(const char *path, const char *src_lang, const char *t
     tj_buf_init(&r.source, 0);
     tj_buf_init(&r.target, 0);
     tj_buf_init(&r.engine, 0);
+    tj_buf_init(&r.origin, 0);
     XML_SetUserData(r.parser, &r);
     XML_SetElementHandler(r.parser, on_start, on_end);
     XML_SetCharacterDataHandler(r.parser, on_text);
@@ -296,6 +308,7 @@ enum tj_status tj_tmx_read(const char *path, const char *src_lang, const char *t
     tj_buf_finish(&r.source);
     tj_buf_finish(&r.target);
     tj_buf_finish(&r.engine);
+    tj_buf_finish(&r.origin);
     if (!std)
         fclose(f);
     if (counts) {

@@ -16,8 +16,10 @@
 
 #define TJ_TMX_MAX_SEG ((size_t)1 << 20)
 
-/* The engine of a unit tarjim exported: <prop type="x-tarjim-engine">. */
-#define TJ_TMX_ENGINE_PROP "x-tarjim-engine"
+/* The properties tarjim writes on a unit: the engine that made it ("human" for an approved
+ * translation) and, in `translate -f tmx`, the segment's origin (provider, tm, offline, ...). */
+#define TJ_TMX_ENGINE_PROP "x-engine"
+#define TJ_TMX_ORIGIN_PROP "x-origin"
 
 /* One translation unit: NUL-terminated UTF-8, valid during the callback. */
 struct tj_tmx_unit {
@@ -25,7 +27,8 @@ struct tj_tmx_unit {
     size_t source_len;
     const char *target;
     size_t target_len;
-    const char *engine; /* the x-tarjim-engine property, or NULL */
+    const char *engine; /* the x-engine property, or NULL */
+    const char *origin; /* the x-origin property, or NULL */
     int64_t changed;    /* the unit's changedate (or creationdate) as Unix time, or 0 */
 };
 

@@ -45,6 +45,23 @@ static json_t *segment_json(const struct tj_segment *s)
         json_array_append_new(qa, q);
     }
     json_object_set_new(o, "qa", qa);
+    if (s->ncands) {
+        /* What the translation memory holds for similar segments: offered, never used. */
+        json_t *cands = json_array();
+        for (size_t i = 0; i < s->ncands; i++) {
+            const struct tj_candidate *c = &s->cands[i];
+            bool human = strcmp(c->engine, "human") == 0;
+            json_t *cj = json_object();
+            json_object_set_new(cj, "source", json_string(c->source));
+            json_object_set_new(cj, "target", json_string(c->target));
+            json_object_set_new(cj, "similarity", json_integer(c->similarity));
+            json_object_set_new(cj, "origin", json_string(human ? "human" : "provider"));
+            if (!human)
+                json_object_set_new(cj, "engine", json_string(c->engine));
+            json_array_append_new(cands, cj);
+        }
+        json_object_set_new(o, "candidates", cands);
+    }
     return o;
 }
 
