@@ -15,8 +15,6 @@
 #include <strings.h>
 #include <time.h>
 
-/* A glossary line longer than this is malformed: no name needs it. */
-#define TJ_GLOSSARY_LINE_MAX 4096
 /* A glossary file larger than this is refused rather than read into memory. */
 #define TJ_GLOSSARY_FILE_MAX (64u << 20)
 
@@ -335,10 +333,19 @@ void tj_glossary_set_proposed(struct tj_glossary *g, bool pin)
 
 /* --- Adding rows ------------------------------------------------------------------------- */
 
+/* A control character, or U+FFFE or U+FFFF, which XML (a TBX file) cannot hold. */
+static bool bad_char_at(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    return c < 0x20 || c == 0x7F ||
+           (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF));
+}
+
 static bool has_control(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+        if (bad_char_at(s, n, i))
             return true;
     return false;
 }
@@ -387,8 +394,12 @@ static char *clean_note(const char *note)
     char *n = tj_xstrdup(note);
     size_t len = strlen(n);
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char)n[i] < 0x20 || n[i] == 0x7F)
+        if (bad_char_at(n, len, i)) {
+            bool wide = (unsigned char)n[i] == 0xEF;
+            if (wide) /* U+FFFE, U+FFFF: three bytes become one space */
+                memmove(n + i + 1, n + i + 3, len - i - 2), len -= 2;
             n[i] = ' ';
+        }
     while (len && n[len - 1] == ' ')
         n[--len] = '\0';
     if (!len) {
@@ -481,6 +492,20 @@ enum tj_status tj_glossary_add_row(struct tj_glossary *g, const struct tj_glossa
     t->valid_from = row->valid_from;
     t->valid_to = row->valid_to;
     t->status = row->status;
+    if (t->spellings[0][0] == '#') {
+        rc = tj_diag_set(diag, TJ_ERR_CONFIG, "an Arabic spelling starting with '#' (a comment)");
+        goto out;
+    }
+    struct tj_buf row_tsv;
+    tj_buf_init(&row_tsv, 0);
+    tj_glossary_write_row(t, &row_tsv);
+    size_t row_len = row_tsv.len - 1;
+    tj_buf_finish(&row_tsv);
+    if (row_len > TJ_GLOSSARY_LINE_MAX) {
+        rc = tj_diag_set(diag, TJ_ERR_CONFIG, "a row longer than %d bytes as TSV",
+                         TJ_GLOSSARY_LINE_MAX);
+        goto out;
+    }
     t->file = intern(g, file);
     t->line = line;
     for (size_t i = 0; i < t->nspellings; i++)
@@ -922,6 +947,8 @@ static int span_cmp(const void *x, const void *y)
 /* True when the spans cover every day from `from` to `to`. Sorts them. */
 static bool covers(struct span *v, size_t n, int64_t from, int64_t to)
 {
+    if (n == 0)
+        return false; /* a row holds on one day at least */
     qsort(v, n, sizeof *v, span_cmp);
     int64_t next = from; /* the first day not yet covered */
     for (size_t i = 0; i < n && next <= to; i++) {

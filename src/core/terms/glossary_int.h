@@ -29,6 +29,13 @@ bool tj_glossary_row_field(struct tj_glossary_row *row, const char *key, const c
 /* Checks what needs the whole row: valid_from not after valid_to. */
 bool tj_glossary_row_finish(const struct tj_glossary_row *row, char *why, size_t why_len);
 
+/* The longest TSV row, in bytes without its newline: longer ones are malformed in any format,
+ * so that every glossary can be written as TSV and read back. */
+#define TJ_GLOSSARY_LINE_MAX 4096
+
+/* Appends the term as one TSV row with its newline. */
+void tj_glossary_write_row(const struct tj_term *t, struct tj_buf *out);
+
 /* Writes a YYYYMMDD date as YYYY-MM-DD into out. */
 void tj_glossary_format_date(uint32_t date, char out[16]);
 

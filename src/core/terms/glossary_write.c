@@ -17,28 +17,34 @@ static void put_date(struct tj_buf *out, const char *key, uint32_t d)
     tj_buf_printf(out, "\t%s=%s", key, date);
 }
 
+void tj_glossary_write_row(const struct tj_term *t, struct tj_buf *out)
+{
+    for (size_t k = 0; k < t->nspellings; k++)
+        tj_buf_printf(out, "%s%s", k ? "|" : "", t->spellings[k]);
+    tj_buf_printf(out, "\t%s", t->english);
+    for (size_t k = 0; k < t->naliases; k++)
+        tj_buf_printf(out, "|%s", t->aliases[k]);
+    /* Nothing the row did not need: a term's type column and an empty note stay empty, so the
+     * row is never longer than the TSV row it was read from. */
+    bool attrs = t->valid_from || t->valid_to || t->status != TJ_TERM_APPROVED;
+    if (t->type != TJ_TERM_TERM || t->note || attrs)
+        tj_buf_printf(out, "\t%s", t->type == TJ_TERM_TERM ? "" : tj_term_type_name(t->type));
+    if (t->note || attrs)
+        tj_buf_printf(out, "\t%s", t->note ? t->note : "");
+    if (t->valid_from)
+        put_date(out, "valid_from", t->valid_from);
+    if (t->valid_to)
+        put_date(out, "valid_to", t->valid_to);
+    if (t->status == TJ_TERM_PROPOSED)
+        tj_buf_puts(out, "\tstatus=proposed");
+    tj_buf_putc(out, '\n');
+}
+
 void tj_glossary_write_tsv(const struct tj_glossary *g, struct tj_buf *out)
 {
     tj_buf_puts(out, "# arabic\tenglish\ttype\tnote\tvalid_from=\tvalid_to=\tstatus=\n");
-    for (size_t i = 0; i < tj_glossary_terms(g); i++) {
-        const struct tj_term *t = tj_glossary_term(g, i);
-        for (size_t k = 0; k < t->nspellings; k++)
-            tj_buf_printf(out, "%s%s", k ? "|" : "", t->spellings[k]);
-        tj_buf_printf(out, "\t%s", t->english);
-        for (size_t k = 0; k < t->naliases; k++)
-            tj_buf_printf(out, "|%s", t->aliases[k]);
-        tj_buf_printf(out, "\t%s", tj_term_type_name(t->type));
-        bool attrs = t->valid_from || t->valid_to || t->status != TJ_TERM_APPROVED;
-        if (t->note || attrs)
-            tj_buf_printf(out, "\t%s", t->note ? t->note : "");
-        if (t->valid_from)
-            put_date(out, "valid_from", t->valid_from);
-        if (t->valid_to)
-            put_date(out, "valid_to", t->valid_to);
-        if (t->status == TJ_TERM_PROPOSED)
-            tj_buf_puts(out, "\tstatus=proposed");
-        tj_buf_putc(out, '\n');
-    }
+    for (size_t i = 0; i < tj_glossary_terms(g); i++)
+        tj_glossary_write_row(tj_glossary_term(g, i), out);
 }
 
 /* DeepL refuses a term longer than 1024 bytes or with a C0 or C1 control character or a line
