@@ -34,8 +34,14 @@ def check(cond, what):
 
 
 def run(*args):
+    """tarjim translate with no configuration and an empty translation memory, so that every
+    run of an article gives the same segments (none served from an earlier run's memory)."""
+    home = tempfile.mkdtemp(dir=scratch)
+    env = dict(os.environ, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home)
+    env.pop("TARJIM_TM", None)
+    env.pop("TARJIM_PROVIDER", None)
     return subprocess.run([tarjim, "translate", *args], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=env)
 
 
 def last(err):
@@ -180,6 +186,7 @@ def check_html(path, doc, name):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    scratch = tmp
     article = os.path.join(tmp, "escape.ar.txt")
     english = 'CNN <b>live</b> & ]]> "Q&A" <![CDATA[x]]>'
     with open(article, "w", encoding="utf-8") as f:
