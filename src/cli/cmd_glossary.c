@@ -1,8 +1,11 @@
-/* tarjim glossary match|check|export: what the glossary pins in a text, what is wrong in a
- * glossary file, and a glossary written out as TSV, TBX or DeepL's TSV. */
+/* tarjim glossary match|check|export|suggest: what the glossary pins in a text, what is wrong
+ * in a glossary file, a glossary written out as TSV, TBX or DeepL's TSV, and the likely names of
+ * texts that it does not pin. */
 #include "cli.h"
 
 #include "pin.h"
+#include "pipeline.h"
+#include "suggest.h"
 #include "utf8.h"
 
 #include <getopt.h>
@@ -256,10 +259,88 @@ static int run_export(int argc, char **argv)
     return status;
 }
 
+/* glossary suggest: the likely names of the files that the glossaries do not pin, as rows to
+ * append to a glossary, most frequent first. */
+static int run_suggest(int argc, char **argv)
+{
+    struct tj_cli_glossaries gl = {0};
+    int status = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":g:h", match_opts, NULL)) != -1) {
+        switch (c) {
+        case 'g':
+            tj_cli_glossaries_add(&gl, optarg);
+            break;
+        case 'G':
+            gl.no_default = true;
+            break;
+        case 'Y':
+            gl.date = optarg;
+            break;
+        case 'P':
+            gl.proposed = true;
+            break;
+        case 'h':
+            fputs(tj_cmd_glossary.usage, stdout);
+            goto out;
+        case ':':
+            status = tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
+            goto out;
+        default:
+            status = tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    struct tj_glossary *g;
+    status = tj_cli_load_glossaries(&gl, &g);
+    if (status)
+        goto out;
+    const char *const *files;
+    size_t nfiles = tj_cli_inputs(argc, argv, &files);
+    /* Every document is read before names are counted, so that a name found in a later file
+     * counts in the earlier ones too. */
+    struct tj_document *docs = tj_xcalloc(nfiles, sizeof *docs);
+    struct tj_suggest *sg = tj_suggest_create();
+    for (size_t i = 0; i < nfiles; i++) {
+        tj_document_init(&docs[i]);
+        char *data;
+        size_t len;
+        int st = tj_cli_read(files[i], &data, &len);
+        if (st) {
+            status = tj_cli_worse(status, st);
+            continue;
+        }
+        tj_pipeline_prepare(data, len, g, NULL, &docs[i]);
+        free(data);
+        tj_suggest_add(sg, &docs[i]);
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        tj_suggest_count(sg, &docs[i]);
+    struct tj_translit *tr;
+    struct tj_diag diag;
+    if (tj_translit_create(&tr, &diag) != TJ_OK)
+        tj_cli_note("%s: the English column repeats the Arabic", diag.message);
+    struct tj_buf out;
+    tj_buf_init(&out, 0);
+    tj_suggest_write(sg, tr, &out);
+    status = tj_cli_worse(status, tj_cli_write(&out, NULL));
+    tj_buf_finish(&out);
+    tj_translit_destroy(tr);
+    tj_suggest_destroy(sg);
+    for (size_t i = 0; i < nfiles; i++)
+        tj_document_finish(&docs[i]);
+    free(docs);
+    tj_glossary_destroy(g);
+out:
+    tj_cli_glossaries_finish(&gl);
+    return status;
+}
+
 static int run(int argc, char **argv)
 {
     if (argc < 2)
-        return tj_cli_usage(&tj_cmd_glossary, "which: match, check or export?");
+        return tj_cli_usage(&tj_cmd_glossary, "which: match, check, export or suggest?");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(tj_cmd_glossary.usage, stdout);
         return 0;
@@ -270,8 +351,10 @@ static int run(int argc, char **argv)
         return run_check(argc - 1, argv + 1);
     if (strcmp(argv[1], "export") == 0)
         return run_export(argc - 1, argv + 1);
-    return tj_cli_usage(&tj_cmd_glossary, "unknown subcommand '%s' (match, check or export)",
-                        argv[1]);
+    if (strcmp(argv[1], "suggest") == 0)
+        return run_suggest(argc - 1, argv + 1);
+    return tj_cli_usage(&tj_cmd_glossary,
+                        "unknown subcommand '%s' (match, check, export or suggest)", argv[1]);
 }
 
 const struct tj_cmd tj_cmd_glossary = {
@@ -282,11 +365,16 @@ const struct tj_cmd tj_cmd_glossary = {
              "       tarjim glossary check FILE...\n"
              "       tarjim glossary export --format tsv|tbx|deepl [--date DAY] [--proposed]\n"
              "                              FILE...\n"
+             "       tarjim glossary suggest [-g FILE]... [--no-default-glossary] [FILE...]\n"
              "match prints each pin as LINE:COLUMN (FILE:LINE:COLUMN for several files), the\n"
              "Arabic as written, the English and the type, tab-separated; entries pin on --date\n"
              "(YYYY-MM-DD, default today) when their dates hold, proposed ones with --proposed.\n"
              "check reports errors and warnings with FILE:LINE (glossary check --help for the\n"
              "format). export writes the entries of .tsv, .csv or .tbx files as TSV, as TBX, or\n"
-             "as the TSV DeepL's glossary API takes (the entries in force on --date).\n",
+             "as the TSV DeepL's glossary API takes (the entries in force on --date).\n"
+             "suggest lists the likely names of the files that the glossaries do not pin (after\n"
+             "a title such as الرئيس or الوزير, or in «»), most frequent first, as rows to append\n"
+             "to a glossary: arabic, an English spelling to check, the type, and a note with the\n"
+             "count and the cue.\n",
     .run = run,
 };

@@ -77,6 +77,9 @@ static const struct {
     {"حمد", "Hamad"},         {"زايد", "Zayed"},       {"راشد", "Rashid"},   {"عباس", "Abbas"},
     {"صالح", "Saleh"},        {"الله", "Allah"},       {"ابو", "Abu"},       {"ابي", "Abi"},
     {"سعود", "Saud"},         {"بن", "bin"},           {"ابن", "Ibn"},       {"بنت", "bint"},
+    {"رحمن", "Rahman"},       {"عزيز", "Aziz"},        {"رحيم", "Rahim"},    {"كريم", "Karim"},
+    {"حميد", "Hamid"},        {"مجيد", "Majid"},       {"فتاح", "Fattah"},   {"لطيف", "Latif"},
+    {"قادر", "Qader"},        {"حكيم", "Hakim"},       {"سلام", "Salam"},
 };
 
 struct tj_translit {
@@ -218,8 +221,8 @@ char *tj_translit_name(struct tj_translit *t, const char *arabic, size_t len)
         }
         const char *k = w[i].key;
         size_t kl = strlen(k);
-        /* The article (ال and at least two letters): "al-", the rest a word of its own. */
-        /* Written with a bare alef: أل is no article (ألكسندر). */
+        /* The article (ال written with a bare alef, not the أل of ألكسندر, and at least two
+         * letters after it): "al-", the rest a word of its own. */
         size_t first = 0;
         uint32_t a0 = tj_utf8_next(word, wl, &first);
         bool al = kl >= 8 && memcmp(k, "ال", 4) == 0 && (a0 == 0x0627 || a0 == 0x0671);
@@ -240,6 +243,10 @@ char *tj_translit_name(struct tj_translit *t, const char *arabic, size_t len)
                 tj_buf_puts(&out, "al-");
             word += p;
             wl -= p;
+            if ((fixed = table_word(k + 4))) {
+                tj_buf_puts(&out, fixed);
+                continue;
+            }
         }
         icu_word(t, word, wl, &out);
     }
