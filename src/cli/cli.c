@@ -390,9 +390,10 @@ int tj_cli_tm_open(const struct tj_cli_engine *e, struct tj_tm **out)
             return 0;
         }
         if (tj_tm_make_parent(def, &diag) != TJ_OK) {
-            tj_cli_error("%s (use --tm FILE, or --no-tm)", diag.message);
+            /* Nobody asked for this one: the run goes on without it, and says so. */
+            tj_cli_note("no translation memory: %s (use --tm FILE)", diag.message);
             free(def);
-            return TJ_EXIT_CONFIG;
+            return 0;
         }
         path = def;
     }

@@ -129,9 +129,9 @@ double tj_cli_engine_timeout(const struct tj_cli_engine *e);
 
 struct tj_tm;
 /* Opens the translation memory the options name: --tm FILE, else $TARJIM_TM, else the default
- * path (tm.h; its directories made); none with --no-tm or TARJIM_TM=off, or when no default can
- * be found (a note says so). Returns 0 (*out NULL when there is none) or, after the message,
- * 78 for a memory that cannot be used. */
+ * path (tm.h; its directories made); none with --no-tm or TARJIM_TM=off, or when there is no
+ * default path or its directory cannot be made (a note says so). Returns 0 (*out NULL when
+ * there is none) or, after the message, 78 for a memory that cannot be used. */
 int tj_cli_tm_open(const struct tj_cli_engine *e, struct tj_tm **out);
 /* Reports a failure of the memory during the run (translations it could not store or look
  * up) and returns the exit status it makes: 0 when none, 78 for a damaged file, else 74. */

@@ -4,6 +4,7 @@
 
 #include "provider.h"
 #include "server.h"
+#include "tm.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +26,7 @@ struct options {
     long jobs;    /* requests in flight per translation; 0: the config file's, else 4 */
     long timeout; /* seconds per request; 0: the config file's, else 30 */
     struct tj_cli_engine engine;
+    struct tj_tm *tm; /* the translation memory, or NULL */
 };
 
 static const struct option long_opts[] = {
@@ -206,6 +208,8 @@ static int run(int argc, char **argv)
     const struct tj_provider_ops *ops;
     struct tj_provider_config cfg;
     status = tj_cli_engine_resolve(&o.engine, &tj_cmd_serve, &ops, &cfg);
+    if (!status)
+        status = tj_cli_tm_open(&o.engine, &o.tm);
     if (status)
         goto out;
 
@@ -258,7 +262,10 @@ static int run(int argc, char **argv)
         .nproviders = nproviders,
         .fallback = chain + 1,
         .nfallback = nchain - 1,
-        .client = {.jobs = (unsigned)o.jobs, .timeout = (double)o.timeout},
+        .client = {.jobs = (unsigned)o.jobs,
+                   .timeout = (double)o.timeout,
+                   .tm = o.tm,
+                   .tm_candidates = true},
         .max_jobs = o.max_jobs,
         .log = log_http,
     };
@@ -286,6 +293,9 @@ static int run(int argc, char **argv)
     free(chain);
     tj_glossary_destroy(g);
 out:
+    if (!status)
+        status = tj_cli_tm_report(o.tm);
+    tj_tm_close(o.tm);
     tj_cli_engine_finish(&o.engine);
     return status;
 }
@@ -321,6 +331,10 @@ const struct tj_cmd tj_cmd_serve = {
         "                          (default 4)\n"
         "      --timeout SECONDS   per-request timeout for remote engines (default 30)\n"
         "      --config FILE       instead of $XDG_CONFIG_HOME/tarjim/config\n"
+        "      --tm FILE           translation memory (default\n"
+        "                          $XDG_DATA_HOME/tarjim/tm.sqlite3, or $TARJIM_TM); POST\n"
+        "                          /api/tm stores approvals in it\n"
+        "      --no-tm             no translation memory\n"
         "  -h, --help              this help\n",
     .run = run,
 };

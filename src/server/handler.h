@@ -53,6 +53,9 @@ enum MHD_Result tj_h_providers(const struct tj_request *req);
  * within the cap): fills *out. Uses only env, which is shared read-only. */
 void tj_h_translate(const struct tj_handler_env *env, const char *body, size_t len,
                     struct tj_answer *out);
+/* POST /api/tm {"source", "target"}, run as a job: stores an approved translation in the
+ * server's translation memory (env->client->tm). */
+void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, struct tj_answer *out);
 /* GET any path outside /api/: the editor's files */
 enum MHD_Result tj_h_static(const struct tj_request *req);
 

@@ -46,6 +46,7 @@ static const struct route routes[] = {
     {"GET", "/healthz", tj_h_health, NULL, 0},
     {"GET", "/api/providers", tj_h_providers, NULL, 0},
     {"POST", "/api/translate", NULL, tj_h_translate, ROUTE_JSON},
+    {"POST", "/api/tm", NULL, tj_h_tm, ROUTE_JSON},
     {"GET", NULL, tj_h_static, NULL, 0},
 };
 

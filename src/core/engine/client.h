@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+struct tj_tm;
+
 /* How remote providers are driven; zero fields take the defaults (dispatch.h). */
 struct tj_client_options {
     unsigned jobs;           /* requests in flight */
@@ -20,6 +22,12 @@ struct tj_client_options {
     double chars_per_min;
     bool dry_run;                      /* count what would be sent, send nothing */
     const volatile sig_atomic_t *stop; /* may be NULL */
+    /* The translation memory (tm.h; may be NULL): a segment it holds for the pair, matching
+     * form and pinned entries, approved or by an engine of the chain, is not sent (origin tm);
+     * each answer of a remote engine is stored as it comes. With tm_candidates, the segments it
+     * does not hold get the similar ones it does (tj_segment's candidates). */
+    struct tj_tm *tm;
+    bool tm_candidates;
 };
 
 /* Translates every segment of doc with provider p. Returns TJ_OK when all segments were
