@@ -72,6 +72,7 @@ struct fake_faults {
     long quota_chars;    /* characters billed before the quota answer; 0: no quota */
     bool has_seed;
     uint64_t seed;
+    double mangle_rate; /* share of protected spans, placeholders and pinned names mangled */
 };
 
 /* Where the request is going and what the handler found in it. */
@@ -169,7 +170,16 @@ struct fake_tr_opts {
     bool google_escape; /* text nodes HTML-escaped as Google's format=html does */
     bool en_gb;         /* British spellings */
     unsigned flags;     /* markup and placeholder faults: FK_UNWRAP ... FK_RTL_STYLE */
+    double mangle;      /* share of protected elements, placeholders and English names written
+                           among the Arabic that come back mangled (fake_text.c) */
+    uint64_t seed;      /* seeds the mangling, with each source text */
+    const char *const *names_en; /* English that stands for Arabic in the sources (a prompt's */
+    const char *const *names_ar; /* glossary, applied): mangled, it may come back */
+    size_t nnames;               /* transliterated */
 };
+
+/* Sets the mangling of o from the request's faults (mangle=P, seed=N). */
+void fake_mangle_opts(struct fake_tr_opts *o, const struct fake_faults *f);
 
 /* The English for src (len bytes of UTF-8); a malloc'd string. */
 char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts);

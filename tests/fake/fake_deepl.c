@@ -842,6 +842,7 @@ static void deepl_handle(struct fake_req *req, struct fake_resp *resp)
                              .n_ignore = n_ignore,
                              .en_gb = strcasecmp(target, "EN-GB") == 0,
                              .flags = req->faults.flags};
+    fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(use.texts ? (const char *const *)use.texts : texts_in, n, &o);
     for (size_t i = 0; use.texts && i < n; i++)
         glossary_restore(&texts[i], &use.ap[i]);

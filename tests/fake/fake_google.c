@@ -201,6 +201,7 @@ static void google_handle(struct fake_req *req, struct fake_resp *resp)
                              .notranslate_class = true,
                              .google_escape = html,
                              .flags = req->faults.flags};
+    fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(qs, nq, &o);
     nt = fake_mangle_list(req->faults.flags, &texts, nq, qs);
     json_t *arr = json_array();

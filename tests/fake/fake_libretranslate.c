@@ -182,6 +182,7 @@ static void lt_handle(struct fake_req *req, struct fake_resp *resp)
     struct fake_tr_opts o = {.markup = strcmp(format, "html") == 0 ? FM_HTML : FM_TEXT,
                              .translate_no = true,
                              .flags = req->faults.flags};
+    fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(qs, nq, &o);
     nt = fake_mangle_list(req->faults.flags, &texts, nq, qs);
     json_t *out;

@@ -196,6 +196,14 @@ static bool parse_item(struct fake_faults *f, const char *item, char *err, size_
             return false;
         }
         f->fail_rate = d;
+    } else if (strcmp(name, "mangle") == 0 && v) {
+        char *end;
+        double d = strtod(v, &end);
+        if (*end || !(d >= 0.0 && d <= 1.0)) {
+            snprintf(err, errlen, "mangle wants a number from 0 to 1, not '%s'", v);
+            return false;
+        }
+        f->mangle_rate = d;
     } else if (strcmp(name, "seed") == 0 && parse_long(v, 0, 0x7fffffffL, &n)) {
         f->has_seed = true;
         f->seed = (uint64_t)n;
@@ -253,6 +261,12 @@ static void merge(struct fake_faults *f, const struct fake_faults *h)
         f->rps = h->rps;
     if (h->quota_chars)
         f->quota_chars = h->quota_chars;
+    if (h->mangle_rate > 0)
+        f->mangle_rate = h->mangle_rate;
+    if (h->has_seed) {
+        f->has_seed = true;
+        f->seed = h->seed;
+    }
 }
 
 static void apply_fail(struct fake_faults *f, const struct fake_faults *from)
@@ -784,6 +798,8 @@ static void fault_names(const struct fake_faults *f, struct fbuf *b)
             fbuf_printf(b, " %s", flag_names[k].name);
     if (f->latency_ms > 0)
         fbuf_printf(b, " latency=%ld", f->latency_ms);
+    if (f->mangle_rate > 0)
+        fbuf_printf(b, " mangle=%g", f->mangle_rate);
 }
 
 static enum MHD_Result serve(struct MHD_Connection *conn, const char *url, const char *method,
@@ -823,7 +839,7 @@ static enum MHD_Result serve(struct MHD_Connection *conn, const char *url, const
     if (f->latency_ms > 0)
         sleep_ms(f->latency_ms);
 
-    bool injected = f->status || f->flags;
+    bool injected = f->status || f->flags || f->mangle_rate > 0;
     bool hung = false;
     enum MHD_Result ret;
     if (f->flags & FK_HANG) {
@@ -966,7 +982,9 @@ static void usage(FILE *out)
           "  --fault SPEC       faults for every request (repeatable); see README.md\n"
           "  --latency MS       same as --fault latency=MS\n"
           "  --fail-rate P      same as --fault fail-rate=P\n"
-          "  --seed N           same as --fault seed=N\n"
+          "  --seed N           same as --fault seed=N (also seeds --mangle-rate)\n"
+          "  --mangle-rate P    same as --fault mangle=P: that share of protected spans,\n"
+          "                     placeholders and pinned names comes back mangled\n"
           "  --fail-first N     same as --fault fail-first=N\n"
           "  --fail-with NAME   same as --fault fail-with=NAME (default 503)\n"
           "  --rps N            same as --fault rps=N\n"
@@ -1030,6 +1048,9 @@ int main(int argc, char **argv)
                    strcmp(a, "--seed") == 0 || strcmp(a, "--fail-first") == 0 ||
                    strcmp(a, "--fail-with") == 0 || strcmp(a, "--rps") == 0) {
             snprintf(spec, sizeof spec, "%s=%s", a + 2, v);
+            add_fault(spec);
+        } else if (strcmp(a, "--mangle-rate") == 0) {
+            snprintf(spec, sizeof spec, "mangle=%s", v);
             add_fault(spec);
         } else if (strcmp(a, "--quota") == 0) {
             snprintf(spec, sizeof spec, "quota-chars=%s", v);

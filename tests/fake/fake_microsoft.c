@@ -299,6 +299,7 @@ static void ms_handle(struct fake_req *req, struct fake_resp *resp)
         memset(&dicts[k], 0, sizeof dicts[k]);
         marked[k] = dict_apply(texts_in[k], &dicts[k], req->faults.flags);
     }
+    fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(marked ? (const char *const *)marked : texts_in, n, &o);
     for (size_t k = 0; marked && k < n; k++) {
         dict_restore(&texts[k], &dicts[k]);

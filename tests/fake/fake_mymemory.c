@@ -131,6 +131,7 @@ static void mm_handle(struct fake_req *req, struct fake_resp *resp)
         return;
     }
     struct fake_tr_opts o = {.markup = FM_TEXT, .flags = req->faults.flags};
+    fake_mangle_opts(&o, &req->faults);
     char **texts = fake_translate_all(&q, 1, &o);
     size_t nt = fake_mangle_list(req->faults.flags & ~FK_WRONG_COUNT, &texts, 1, &q);
     json_t *matches =

@@ -3,8 +3,12 @@
  * one that exists), messages. The segments are the first JSON array found in the last user
  * message: an array of strings gets an array of strings back, an array of objects with a
  * "text" gets the same objects with "text" translated; without an array the whole message is
- * translated as prose. The reply is choices[0].message.content; faults: fence (```json ...```),
- * chatter (a sentence before the fence), length (content cut, finish_reason "length"). */
+ * translated as prose. The glossary a system message gives ("Arabic = English" lines after
+ * "Always render these names and terms") is followed, as a model mostly does: each Arabic
+ * entry in a segment is written as its English (a clitic before it set apart with a tatweel).
+ * The reply is choices[0].message.content; faults: fence (```json ...```), chatter (a sentence
+ * before the fence), length (content cut, finish_reason "length"), mangle (the glossary's
+ * names dropped, moved, repeated, misspelt or transliterated). */
 #include "fake.h"
 
 #include <stdio.h>
@@ -77,6 +81,93 @@ static const char *last_user_message(json_t *messages)
             content = c;
     }
     return content;
+}
+
+/* The glossary of a system message: "Arabic = English" lines after the line that announces
+ * them. Returns how many; ar and en are malloc'd arrays of malloc'd strings. */
+static size_t prompt_glossary(json_t *messages, char ***ar, char ***en)
+{
+    size_t n = 0;
+    *ar = *en = NULL;
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        const char *role = json_string_value(json_object_get(m, "role"));
+        const char *c = json_string_value(json_object_get(m, "content"));
+        if (!role || !c || strcmp(role, "system") != 0)
+            continue;
+        const char *p = strstr(c, "Always render these names and terms");
+        p = p ? strchr(p, '\n') : NULL;
+        while (p && *p == '\n') {
+            p++;
+            const char *eol = strchr(p, '\n');
+            size_t ll = eol ? (size_t)(eol - p) : strlen(p);
+            const char *eq = NULL;
+            for (size_t k = 0; k + 3 <= ll; k++)
+                if (memcmp(p + k, " = ", 3) == 0) {
+                    eq = p + k;
+                    break;
+                }
+            if (!eq)
+                break;
+            *ar = fake_xrealloc(*ar, (n + 1) * sizeof **ar);
+            *en = fake_xrealloc(*en, (n + 1) * sizeof **en);
+            (*ar)[n] = fake_xstrndup(p, (size_t)(eq - p));
+            (*en)[n] = fake_xstrndup(eq + 3, ll - (size_t)(eq - p) - 3);
+            n++;
+            p = eol;
+        }
+    }
+    return n;
+}
+
+/* True when the two bytes at s are an Arabic letter. */
+static bool arabic_letter_at(const unsigned char *s)
+{
+    if (s[0] < 0xD8 || s[0] > 0xDB || (s[1] & 0xC0) != 0x80)
+        return false;
+    unsigned cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+    return (cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0671 && cp <= 0x06D3);
+}
+
+/* text with each glossary entry's Arabic (longest first) written as its English. */
+static char *apply_glossary(const char *text, char **ar, char **en, size_t n)
+{
+    char *cur = fake_xstrdup(text);
+    bool *done = calloc(n + 1, 1);
+    if (!done)
+        abort();
+    for (size_t round = 0; round < n; round++) {
+        size_t best = n;
+        for (size_t k = 0; k < n; k++)
+            if (!done[k] && (best == n || strlen(ar[k]) > strlen(ar[best])))
+                best = k;
+        done[best] = true;
+        size_t al = strlen(ar[best]);
+        if (!al)
+            continue;
+        struct fbuf b = {0};
+        const char *p = cur;
+        for (const char *hit; (hit = strstr(p, ar[best]));) {
+            /* Not inside a longer Arabic word. */
+            bool arabic_after = hit[al] && arabic_letter_at((const unsigned char *)hit + al);
+            fbuf_add(&b, p, (size_t)(hit - p));
+            if (arabic_after) {
+                fbuf_add(&b, hit, al);
+            } else {
+                if (hit - cur >= 2 && arabic_letter_at((const unsigned char *)hit - 2))
+                    fbuf_puts(&b, "\u0640"); /* لـ before a foreign word */
+                fbuf_puts(&b, en[best]);
+            }
+            p = hit + al;
+        }
+        fbuf_puts(&b, p);
+        free(cur);
+        cur = fbuf_take(&b);
+    }
+    free(done);
+    return cur;
 }
 
 static void openai_handle(struct fake_req *req, struct fake_resp *resp)
@@ -182,7 +273,27 @@ static void openai_handle(struct fake_req *req, struct fake_resp *resp)
                              .translate_no = true,
                              .notranslate_class = true,
                              .flags = req->faults.flags};
-    texts = fake_translate_all(texts_in, n, &o);
+    fake_mangle_opts(&o, &req->faults);
+    char **gar, **gen;
+    size_t ng = prompt_glossary(messages, &gar, &gen);
+    char **glossed = fake_xmalloc((n + 1) * sizeof *glossed);
+    for (size_t k = 0; k < n; k++)
+        glossed[k] = apply_glossary(texts_in[k], gar, gen, ng);
+    o.names_en = (const char *const *)gen;
+    o.names_ar = (const char *const *)gar;
+    o.nnames = ng;
+    /* Each segment is mangled as the text it came as: the Arabic with a glossary in the
+     * prompt, or the English already written in place, are different requests. */
+    texts = fake_xmalloc((n + 1) * sizeof *texts);
+    for (size_t k = 0; k < n; k++) {
+        struct fake_tr_opts ok = o;
+        for (const char *c = texts_in[k]; *c; c++)
+            ok.seed = ok.seed * 31 + (unsigned char)*c;
+        texts[k] = fake_translate(glossed[k], strlen(glossed[k]), &ok);
+    }
+    fake_free_all(glossed, n);
+    fake_free_all(gar, ng);
+    fake_free_all(gen, ng);
     unsigned flags = req->faults.flags;
     nt = fake_mangle_list(segs ? flags : flags & ~FK_WRONG_COUNT, &texts, n, texts_in);
     struct fbuf content = {0};

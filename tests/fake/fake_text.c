@@ -540,11 +540,47 @@ static bool try_stem(struct fbuf *out, const uint32_t *w, size_t n, const char *
     return false;
 }
 
+/* Clitics written apart with a tatweel before a foreign word (وـ لـ وبـ بالـ), as tarjim
+ * sends them before a pin: their English and a blank. False when w[0..n) is something else. */
+static bool clitics_apart(struct fbuf *out, const uint32_t *w, size_t n)
+{
+    const char *en[3] = {NULL, NULL, NULL};
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof conjs / sizeof conjs[0]; k++)
+        if (i < n && w[i] == conjs[k].cp[0]) {
+            en[0] = conjs[k].en;
+            i++;
+            break;
+        }
+    for (size_t k = 0; k < sizeof prep / sizeof prep[0]; k++)
+        if (i < n && w[i] == prep[k].cp[0]) {
+            en[1] = prep[k].en;
+            i++;
+            break;
+        }
+    if (i + 2 <= n && w[i] == article.cp[0] && w[i + 1] == article.cp[1]) {
+        en[2] = article.en;
+        i += 2;
+    } else if (en[1] && !strcmp(en[1], "to") && i < n && w[i] == 0x0644) {
+        en[2] = article.en; /* لل: ل and ال */
+        i++;
+    }
+    if (i == 0 || i != n)
+        return false;
+    for (int k = 0; k < 3; k++)
+        if (en[k])
+            fbuf_printf(out, "%s ", en[k]);
+    return true;
+}
+
 /* The English of one Arabic word (bytes s..s+len, marks included). */
 static void word_english(struct fbuf *out, const char *s, size_t len, bool gb)
 {
     uint32_t w[WORD_MAX];
     size_t n = norm_word(s, len, w, WORD_MAX);
+    if (len >= 2 && (unsigned char)s[len - 2] == 0xD9 && (unsigned char)s[len - 1] == 0x80 &&
+        clitics_apart(out, w, n))
+        return;
     if (try_stem(out, w, n, NULL, gb))
         return;
     for (size_t k = 0; k < sizeof conjs / sizeof conjs[0]; k++)
@@ -854,7 +890,34 @@ static void emit_altered(struct emit *e, const char *s, size_t len)
     }
 }
 
-char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts)
+/* ---- mangling ---------------------------------------------------------------------------- */
+
+enum mspan_kind { MS_ELEMENT, MS_PLACEHOLDER, MS_NAME };
+
+/* Something the engine was asked to keep, as it stands in the output. */
+struct mspan {
+    size_t start, end;             /* bytes of the output */
+    size_t inner_start, inner_end; /* an element's text */
+    enum mspan_kind kind;
+    const char *arabic; /* a name: the Arabic it stands for, when known */
+};
+
+struct mspans {
+    struct mspan *v;
+    size_t n;
+};
+
+static void mspan_add(struct mspans *m, struct mspan s)
+{
+    m->v = fake_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+    m->v[m->n++] = s;
+}
+
+char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts);
+
+/* The translation, with where each protected element came out in elements. */
+static char *translate_spans(const char *src, size_t len, const struct fake_tr_opts *opts,
+                             struct mspans *elements)
 {
     struct emit e = {.o = opts, .cap_next = true};
     if (opts->markup == FM_TEXT) {
@@ -879,13 +942,19 @@ char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opt
             } else if (f & FK_UNWRAP) {
                 fbuf_add(&e.out, inner, inner_len);
             } else {
+                struct mspan m = {.start = e.out.len, .kind = MS_ELEMENT};
                 emit_start_tag(&e, src, &t);
+                m.inner_start = e.out.len;
                 if (f & FK_ALTER)
                     emit_altered(&e, inner, inner_len);
                 else
                     fbuf_add(&e.out, inner, inner_len);
+                m.inner_end = e.out.len;
                 if (!(f & FK_DROP_CLOSE))
                     fbuf_add(&e.out, src + end.start, end.end - end.start);
+                m.end = e.out.len;
+                if (elements)
+                    mspan_add(elements, m);
             }
             e.cap_next = false;
             i = end.end - 1;
@@ -897,6 +966,429 @@ char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opt
     }
     translate_text(&e, src + text, len - text);
     return fbuf_take(&e.out);
+}
+
+/* xorshift64*, seeded per source text so that a mangling does not depend on the order in which
+ * requests arrive. */
+struct mrng {
+    uint64_t s;
+};
+
+static uint64_t mrng_next(struct mrng *r)
+{
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return r->s * 0x2545F4914F6CDD1DULL;
+}
+
+static double mrng_double(struct mrng *r)
+{
+    return (double)(mrng_next(r) >> 11) / 9007199254740992.0;
+}
+
+static size_t mrng_below(struct mrng *r, size_t n)
+{
+    return n ? (size_t)(mrng_next(r) % n) : 0;
+}
+
+static void mrng_seed(struct mrng *r, uint64_t seed, const char *src, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)src[i]) * 1099511628211ULL;
+    r->s = (h ^ (seed * 0x9E3779B97F4A7C15ULL)) | 1;
+    for (int k = 0; k < 4; k++)
+        mrng_next(r);
+}
+
+static bool latin_char(unsigned char c)
+{
+    return isalpha(c) || c == '-' || c == '\'' || c == '.' || c == '+' || isdigit(c);
+}
+
+/* Runs of Latin words in the text of src (tags and what protected elements hold skipped): what
+ * tarjim wrote in place of the Arabic, cut into the names[0..nnames) it is made of when it is
+ * made of them. Each run is added to runs as a malloc'd string. */
+static size_t latin_runs(const char *src, size_t len, const char *const *names, size_t nnames,
+                         char ***runs)
+{
+    size_t n = 0;
+    char **v = NULL;
+    for (size_t i = 0; i < len;) {
+        if (src[i] == '<') {
+            const char *gt = memchr(src + i, '>', len - i);
+            i = gt ? (size_t)(gt - src) + 1 : len;
+            continue;
+        }
+        if (!isalpha((unsigned char)src[i]) || (i > 0 && latin_char((unsigned char)src[i - 1]))) {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        for (;;) {
+            size_t w = end;
+            while (w < len && latin_char((unsigned char)src[w]))
+                w++;
+            end = w;
+            if (end + 1 < len && src[end] == ' ' && isalpha((unsigned char)src[end + 1]))
+                end++;
+            else
+                break;
+        }
+        while (end > i && (src[end - 1] == '.' || src[end - 1] == '-'))
+            end--;
+        /* Names side by side (a glossary's, when known) are one span each. */
+        size_t at = i;
+        while (at < end) {
+            size_t best = 0;
+            for (size_t k = 0; k < nnames; k++) {
+                size_t nl = strlen(names[k]);
+                if (nl > best && at + nl <= end && strncmp(src + at, names[k], nl) == 0 &&
+                    (at + nl == end || src[at + nl] == ' '))
+                    best = nl;
+            }
+            if (!best || (at == i && best == end - i))
+                break;
+            v = fake_xrealloc(v, (n + 1) * sizeof *v);
+            v[n++] = fake_xstrndup(src + at, best);
+            at += best;
+            while (at < end && src[at] == ' ')
+                at++;
+        }
+        if (at < end) {
+            v = fake_xrealloc(v, (n + 1) * sizeof *v);
+            v[n++] = fake_xstrndup(src + at, end - at);
+        }
+        i = end;
+    }
+    *runs = v;
+    return n;
+}
+
+static bool inside_span(const struct mspans *m, size_t a, size_t b)
+{
+    for (size_t k = 0; k < m->n; k++)
+        if (a < m->v[k].end && b > m->v[k].start)
+            return true;
+    return false;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct mspan *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Placeholders (⟦N⟧) and the English written in place of the Arabic, as they stand in out. */
+static void find_spans(const char *src, size_t len, const char *out, const struct fake_tr_opts *o,
+                       struct mspans *m)
+{
+    size_t olen = strlen(out);
+    for (const char *p = strstr(out, "\u27E6"); p; p = strstr(p + 1, "\u27E6")) {
+        const char *q = p + 3;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (q == p + 3 || strncmp(q, "\u27E7", 3) != 0)
+            continue;
+        size_t a = (size_t)(p - out), b = (size_t)(q - out) + 3;
+        mspan_add(m, (struct mspan){a, b, a, b, MS_PLACEHOLDER, NULL});
+    }
+    char **runs;
+    size_t nr = latin_runs(src, len, o->names_en, o->nnames, &runs);
+    size_t from = 0;
+    for (size_t r = 0; r < nr; r++) {
+        size_t rl = strlen(runs[r]);
+        for (size_t at = from; at + rl <= olen; at++) {
+            bool same = strncmp(out + at, runs[r], rl) == 0 ||
+                        (toupper((unsigned char)out[at]) == toupper((unsigned char)runs[r][0]) &&
+                         strncmp(out + at + 1, runs[r] + 1, rl - 1) == 0);
+            if (!same || (at && latin_char((unsigned char)out[at - 1])) ||
+                latin_char((unsigned char)out[at + rl]) || inside_span(m, at, at + rl))
+                continue;
+            const char *ar = NULL;
+            for (size_t k = 0; k < o->nnames; k++)
+                if (strcmp(o->names_en[k], runs[r]) == 0)
+                    ar = o->names_ar[k];
+            mspan_add(m, (struct mspan){at, at + rl, at, at + rl, MS_NAME, ar});
+            from = at + rl;
+            break;
+        }
+        free(runs[r]);
+    }
+    free(runs);
+    if (m->n)
+        qsort(m->v, m->n, sizeof *m->v, by_start);
+}
+
+/* English as a careless engine spells a name: Putin as Poutine, Bootin, putin. */
+static void misspell(struct fbuf *b, const char *s, size_t n, struct mrng *r)
+{
+    static const char swaps[][2] = {{'P', 'B'}, {'B', 'P'}, {'K', 'C'}, {'T', 'D'}, {'D', 'T'},
+                                    {'V', 'W'}, {'Z', 'S'}, {'S', 'Z'}, {'G', 'Q'}};
+    size_t way = mrng_below(r, 3);
+    bool vowel_done = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (i == 0 && way == 0)
+            for (size_t k = 0; k < sizeof swaps / sizeof swaps[0]; k++)
+                if (c == swaps[k][0]) {
+                    c = swaps[k][1];
+                    break;
+                }
+        if (way == 2) {
+            fbuf_putc(b, (char)tolower((unsigned char)c));
+            continue;
+        }
+        if (!vowel_done && i > 0 && (c == 'u' || c == 'i' || c == 'o')) {
+            fbuf_puts(b, c == 'u' ? "ou" : c == 'i' ? "ee" : "oo");
+            vowel_done = true;
+            continue;
+        }
+        fbuf_putc(b, c);
+    }
+    if (way != 2 && n && strchr("bcdfgklmnprstvz", s[n - 1]))
+        fbuf_putc(b, 'e');
+}
+
+/* Arabic letter by letter in Latin, as an engine that ignored a glossary writes a name. */
+static void transliterate(struct fbuf *b, const char *ar)
+{
+    size_t len = strlen(ar);
+    bool first = true;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = next_cp(ar, len, &i);
+        if (cp == ' ') {
+            fbuf_putc(b, ' ');
+            first = true;
+            continue;
+        }
+        if (is_arabic_mark(cp) || !is_arabic_letter(cp))
+            continue;
+        const char *l = translit(cp);
+        if (first && *l) {
+            fbuf_putc(b, (char)toupper((unsigned char)*l));
+            fbuf_puts(b, l + 1);
+            first = false;
+        } else {
+            fbuf_puts(b, l);
+        }
+    }
+}
+
+enum mop {
+    OP_DROP,
+    OP_MOVE,
+    OP_DUPLICATE,
+    OP_ALTER,
+    OP_REORDER,
+    OP_UNWRAP,
+    OP_DROP_CLOSE,
+    OP_BREAK_CLOSE
+};
+
+/* A place in out for a span moved or copied away from sp: a blank outside every span, in
+ * another sentence when out has more than one, else anywhere but beside sp. */
+static size_t elsewhere(const char *out, size_t olen, const struct mspans *m,
+                        const struct mspan *sp, struct mrng *r)
+{
+    size_t *cand = fake_xmalloc((olen + 1) * sizeof *cand);
+    int *sentence_at = fake_xmalloc((olen + 1) * sizeof *sentence_at);
+    int sentence = 0;
+    for (size_t i = 0; i < olen; i++) {
+        if (i > 0 && (out[i - 1] == '.' || out[i - 1] == '?' || out[i - 1] == '!') && out[i] == ' ')
+            sentence++;
+        sentence_at[i] = sentence;
+    }
+    int own = sp->start < olen ? sentence_at[sp->start] : sentence;
+    size_t nc = 0;
+    for (int pass = 0; pass < 2 && nc == 0; pass++)
+        for (size_t i = 0; i < olen; i++) {
+            if (out[i] != ' ' || inside_span(m, i, i + 1) || (i + 1 >= sp->start && i <= sp->end))
+                continue;
+            if (pass == 0 ? sentence_at[i] != own : sentence_at[i] == own)
+                cand[nc++] = i;
+        }
+    size_t at = nc ? cand[mrng_below(r, nc)] : olen;
+    free(cand);
+    free(sentence_at);
+    return at;
+}
+
+/* out with a share (o->mangle) of its spans mangled: dropped, moved, repeated, altered,
+ * swapped with another, unwrapped, their closing tag dropped or broken. */
+static char *mangle(const char *src, size_t len, char *out, struct mspans *m,
+                    const struct fake_tr_opts *o)
+{
+    struct mrng r;
+    mrng_seed(&r, o->seed, src, len);
+    size_t olen = strlen(out);
+    char **repl = calloc(m->n + 1, sizeof *repl); /* NULL: as it was */
+    struct {
+        size_t at;
+        char *text;
+    } *ins = fake_xmalloc((2 * m->n + 1) * sizeof *ins);
+    size_t nins = 0;
+    bool *done = calloc(m->n + 1, 1);
+    if (!repl || !done)
+        abort();
+    for (size_t i = 0; i < m->n; i++) {
+        if (done[i] || mrng_double(&r) >= o->mangle)
+            continue;
+        struct mspan *sp = &m->v[i];
+        static const enum mop element_ops[] = {OP_DROP,       OP_MOVE,       OP_DUPLICATE,
+                                               OP_ALTER,      OP_REORDER,    OP_UNWRAP,
+                                               OP_DROP_CLOSE, OP_BREAK_CLOSE};
+        static const enum mop placeholder_ops[] = {OP_DROP,  OP_MOVE,    OP_DUPLICATE,
+                                                   OP_ALTER, OP_REORDER, OP_BREAK_CLOSE};
+        static const enum mop name_ops[] = {OP_DROP, OP_MOVE, OP_DUPLICATE, OP_ALTER, OP_REORDER};
+        enum mop op = sp->kind == MS_ELEMENT       ? element_ops[mrng_below(&r, 8)]
+                      : sp->kind == MS_PLACEHOLDER ? placeholder_ops[mrng_below(&r, 6)]
+                                                   : name_ops[mrng_below(&r, 5)];
+        const char *s = out + sp->start;
+        size_t sl = sp->end - sp->start;
+        struct fbuf b = {0};
+        if (op == OP_REORDER) {
+            size_t others = 0;
+            for (size_t j = 0; j < m->n; j++)
+                others += j != i && !done[j];
+            if (!others) {
+                op = OP_MOVE;
+            } else {
+                size_t pick = mrng_below(&r, others), j = 0;
+                for (;; j++)
+                    if (j != i && !done[j] && pick-- == 0)
+                        break;
+                repl[i] = fake_xstrndup(out + m->v[j].start, m->v[j].end - m->v[j].start);
+                repl[j] = fake_xstrndup(s, sl);
+                done[i] = done[j] = true;
+                continue;
+            }
+        }
+        done[i] = true;
+        switch (op) {
+        case OP_DROP:
+            break;
+        case OP_MOVE:
+            ins[nins].at = elsewhere(out, olen, m, sp, &r);
+            ins[nins++].text = fake_xstrndup(s, sl);
+            break;
+        case OP_DUPLICATE:
+            fbuf_add(&b, s, sl);
+            if (mrng_below(&r, 2)) {
+                fbuf_putc(&b, ' ');
+                fbuf_add(&b, s, sl);
+            } else {
+                ins[nins].at = elsewhere(out, olen, m, sp, &r);
+                ins[nins++].text = fake_xstrndup(s, sl);
+            }
+            break;
+        case OP_ALTER:
+            if (sp->kind == MS_ELEMENT) {
+                fbuf_add(&b, s, sp->inner_start - sp->start);
+                size_t way = mrng_below(&r, 4);
+                if (way == 3)
+                    fbuf_puts(&b, "the official");
+                else
+                    misspell(&b, out + sp->inner_start, sp->inner_end - sp->inner_start, &r);
+                fbuf_add(&b, out + sp->inner_end, sp->end - sp->inner_end);
+            } else if (sp->kind == MS_PLACEHOLDER) {
+                static const char *const forms[] = {"[%s]", "{%s}", "\u27E6 %s \u27E7", "[[%s]]",
+                                                    "(%s)", "%s",   "\u27E6%s\u27E7"};
+                size_t way = mrng_below(&r, 7);
+                char num[16];
+                snprintf(num, sizeof num, "%.*s", (int)(sl - 6), s + 3);
+                if (way == 6) {
+                    /* Arabic-Indic digits */
+                    struct fbuf d = {0};
+                    for (const char *c = num; *c; c++)
+                        put_cp(&d, 0x0660 + (uint32_t)(*c - '0'));
+                    fbuf_printf(&b, forms[way], d.p ? d.p : "");
+                    fbuf_free(&d);
+                } else {
+                    fbuf_printf(&b, forms[way], num);
+                }
+            } else if (sp->arabic && mrng_below(&r, 2)) {
+                transliterate(&b, sp->arabic);
+            } else {
+                misspell(&b, s, sl, &r);
+            }
+            break;
+        case OP_UNWRAP:
+            fbuf_add(&b, out + sp->inner_start, sp->inner_end - sp->inner_start);
+            break;
+        case OP_DROP_CLOSE:
+            fbuf_add(&b, s, sp->inner_end - sp->start);
+            break;
+        case OP_BREAK_CLOSE:
+            if (sp->kind == MS_PLACEHOLDER) {
+                fbuf_add(&b, s, sl - 3); /* ⟦1 */
+            } else {
+                fbuf_add(&b, s, sp->inner_end - sp->start);
+                const char *close = out + sp->inner_end;
+                size_t cl = sp->end - sp->inner_end;
+                if (mrng_below(&r, 2) && cl > 1)
+                    fbuf_add(&b, close, cl - 1); /* </span */
+                else
+                    fbuf_puts(&b, "</spna>"); /* misspelt */
+            }
+            break;
+        case OP_REORDER:
+            break;
+        }
+        repl[i] = fbuf_take(&b);
+    }
+    struct fbuf res = {0};
+    size_t k = 0;
+    for (size_t p = 0; p <= olen;) {
+        for (size_t q = 0; q < nins; q++)
+            if (ins[q].at == p) {
+                fbuf_putc(&res, ' ');
+                fbuf_puts(&res, ins[q].text);
+            }
+        if (p == olen)
+            break;
+        while (k < m->n && m->v[k].start < p)
+            k++;
+        if (k < m->n && m->v[k].start == p) {
+            if (repl[k])
+                fbuf_puts(&res, repl[k]);
+            else
+                fbuf_add(&res, out + m->v[k].start, m->v[k].end - m->v[k].start);
+            p = m->v[k].end;
+            k++;
+            continue;
+        }
+        fbuf_putc(&res, out[p++]);
+    }
+    for (size_t i = 0; i < m->n; i++)
+        free(repl[i]);
+    for (size_t q = 0; q < nins; q++)
+        free(ins[q].text);
+    free(repl);
+    free(ins);
+    free(done);
+    free(out);
+    return fbuf_take(&res);
+}
+
+char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts)
+{
+    struct mspans m = {0};
+    char *out = translate_spans(src, len, opts, opts->mangle > 0 ? &m : NULL);
+    if (opts->mangle > 0) {
+        find_spans(src, len, out, opts, &m);
+        if (m.n)
+            out = mangle(src, len, out, &m, opts);
+    }
+    free(m.v);
+    return out;
+}
+
+void fake_mangle_opts(struct fake_tr_opts *o, const struct fake_faults *f)
+{
+    o->mangle = f->mangle_rate;
+    o->seed = f->has_seed ? f->seed : 1;
 }
 
 char **fake_translate_all(const char *const *src, size_t n, const struct fake_tr_opts *opts)
