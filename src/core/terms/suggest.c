@@ -5,6 +5,7 @@
 #include "strmap.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,48 +108,56 @@ static const char *const clitics[] = {"وبال", "وكال", "فبال", "وا�
                                       "ولل",  "فلل",  "لل",   "ال",  "وب",  "ول",  "وك",
                                       "فب",   "فل",   "و",    "ف",   "ب",   "ل",   "ك"};
 
-static bool in_list(const char *const *list, size_t n, const char *w, size_t len)
+/* The lists in one map, built once: a word's bits are its title's type + 1 (the low four
+ * bits), and W_STOP, W_CONSTRUCT, W_JOINER. */
+enum { W_TITLE = 0xF, W_STOP = 1 << 4, W_CONSTRUCT = 1 << 5, W_JOINER = 1 << 6 };
+
+static struct tj_strmap *lists;
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void list_add(const char *w, unsigned bits)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
-            return true;
-    return false;
+    size_t len = strlen(w);
+    uintptr_t had = (uintptr_t)tj_strmap_get(lists, w, len);
+    tj_strmap_put(lists, w, len, (void *)(had | bits));
 }
 
-/* Calls test(w) on the word as written, then without each clitic that leaves two letters. */
-static bool with_clitics(const char *w, size_t len, bool (*test)(const char *, size_t, int *),
-                         int *out)
+static void lists_init(void)
 {
-    if (test(w, len, out))
-        return true;
-    for (size_t c = 0; c < TJ_ARRAY_LEN(clitics); c++) {
-        size_t cl = strlen(clitics[c]);
-        if (len >= cl + 4 && memcmp(w, clitics[c], cl) == 0 && test(w + cl, len - cl, out))
-            return true;
-    }
-    return false;
-}
-
-static bool test_title(const char *w, size_t len, int *type)
-{
+    lists = tj_strmap_create();
     for (size_t i = 0; i < TJ_ARRAY_LEN(titles); i++)
-        if (strlen(titles[i].word) == len && memcmp(titles[i].word, w, len) == 0) {
-            *type = (int)titles[i].type;
-            return true;
-        }
-    return false;
+        list_add(titles[i].word, (unsigned)titles[i].type + 1);
+    for (size_t i = 0; i < TJ_ARRAY_LEN(stops); i++)
+        list_add(stops[i], W_STOP);
+    for (size_t i = 0; i < TJ_ARRAY_LEN(construct); i++)
+        list_add(construct[i], W_CONSTRUCT);
+    for (size_t i = 0; i < TJ_ARRAY_LEN(joiners); i++)
+        list_add(joiners[i], W_JOINER);
 }
 
-static bool test_stop(const char *w, size_t len, int *unused)
+static unsigned list_bits(const char *w, size_t len)
 {
-    (void)unused;
-    return in_list(stops, TJ_ARRAY_LEN(stops), w, len);
+    pthread_once(&lists_once, lists_init);
+    return (unsigned)(uintptr_t)tj_strmap_get(lists, w, len);
 }
 
-static bool test_construct(const char *w, size_t len, int *unused)
+/* The bits of a word as written, and of its stem without each clitic that leaves two letters
+ * (بالرئيس is a title, وقال a stop): the title of the first reading that has one. */
+static unsigned word_bits(const char *w, size_t len)
 {
-    (void)unused;
-    return in_list(construct, TJ_ARRAY_LEN(construct), w, len);
+    unsigned bits = list_bits(w, len) & ~(unsigned)W_JOINER;
+    for (size_t c = 0; c < TJ_ARRAY_LEN(clitics); c++) {
+        if (len < 6 || memcmp(w, clitics[c], 2) != 0)
+            continue; /* every clitic starts with a two-byte letter */
+        size_t cl = strlen(clitics[c]);
+        if (len < cl + 4 || memcmp(w, clitics[c], cl) != 0)
+            continue;
+        unsigned v = list_bits(w + cl, len - cl);
+        if (!(bits & W_TITLE))
+            bits |= v & W_TITLE;
+        bits |= v & (W_STOP | W_CONSTRUCT);
+    }
+    return bits;
 }
 
 /* Clitics left out of a name found in the output or looked for again; not the article, which
@@ -160,6 +169,9 @@ struct aword {
     size_t ss, se; /* source bytes */
     int pin;       /* the pin covering it, or -1 */
     bool arabic;
+    unsigned bits; /* word_bits */
+    bool joiner;   /* as written */
+    bool article;  /* has_article */
 };
 
 struct ctx {
@@ -169,9 +181,11 @@ struct ctx {
     size_t n;
     char *target; /* the target with pins blanked, or NULL */
     size_t tlen;
-    struct tj_mform tm; /* matching form of the target, for Arabic left in it */
-    bool have_tm;
-    bool left_cue; /* the engine is not the offline one */
+    struct tj_mform tm;     /* matching form of the target, for Arabic left in it, */
+    bool have_tm;           /* made when first needed */
+    bool target_arabic;     /* the target has Arabic letters */
+    struct tj_latin *latin; /* the target's Latin words */
+    bool left_cue;          /* the engine is not the offline one */
     struct tj_name *out;
     size_t nout, alloc;
 };
@@ -186,18 +200,13 @@ static const char *mw(const struct ctx *c, size_t k, size_t *len)
 
 static bool is_stop(const struct ctx *c, size_t k)
 {
-    size_t len;
-    const char *w = mw(c, k, &len);
-    int unused;
-    return with_clitics(w, len, test_stop, &unused);
+    return c->w[k].bits & W_STOP;
 }
 
+/* The type + 1 of the title word k is, 0 when it is none. */
 static int title_type(const struct ctx *c, size_t k)
 {
-    size_t len;
-    const char *w = mw(c, k, &len);
-    int type;
-    return with_clitics(w, len, test_title, &type) ? type + 1 : 0;
+    return (int)(c->w[k].bits & W_TITLE);
 }
 
 /* True when word k carries the article (ال written with a bare alef: not the أل of ألكسندر),
@@ -231,9 +240,7 @@ static bool conjunction(const struct ctx *c, size_t k)
         return false;
     const char *r = w + 2;
     size_t rl = len - 2;
-    int unused;
-    if (has_article(c, k) || test_stop(r, rl, &unused) || test_title(r, rl, &unused) ||
-        test_construct(r, rl, &unused))
+    if (c->w[k].article || (list_bits(r, rl) & (W_TITLE | W_STOP | W_CONSTRUCT)))
         return true;
     static const char *const plural[] = {"ين", "ون", "ات"};
     for (size_t i = 0; i < TJ_ARRAY_LEN(plural); i++)
@@ -284,6 +291,13 @@ static void ctx_init(struct ctx *c, const struct tj_segment *s)
             if (a->ss < s->pins[p].end && a->se > s->pins[p].start)
                 a->pin = (int)p;
         a->arabic = tj_utf8_has_arabic(c->m.text + a->ms, a->me - a->ms);
+        if (a->arabic) {
+            const char *t = c->m.text + a->ms;
+            size_t len = a->me - a->ms;
+            a->bits = word_bits(t, len);
+            a->joiner = list_bits(t, len) & W_JOINER;
+            a->article = has_article(c, k);
+        }
     }
     free(w);
     bool translated = s->target && s->origin != TJ_ORIGIN_FAILED && s->origin != TJ_ORIGIN_COPY &&
@@ -298,10 +312,8 @@ static void ctx_init(struct ctx *c, const struct tj_segment *s)
                 blank(c->target, c->tlen, t->aliases[a]);
         }
         c->left_cue = s->origin != TJ_ORIGIN_OFFLINE;
-        if (tj_utf8_has_arabic(c->target, c->tlen)) {
-            tj_mform_init(&c->tm, c->target, c->tlen);
-            c->have_tm = true;
-        }
+        c->latin = tj_latin_create(c->target, c->tlen);
+        c->target_arabic = tj_utf8_has_arabic(c->target, c->tlen);
     }
 }
 
@@ -309,16 +321,21 @@ static void ctx_finish(struct ctx *c)
 {
     if (c->have_tm)
         tj_mform_finish(&c->tm);
+    tj_latin_destroy(c->latin);
     free(c->target);
     free(c->w);
     tj_mform_finish(&c->m);
 }
 
 /* True when the target's matching form holds key[0..len) as whole words. */
-static bool target_has_arabic(const struct ctx *c, const char *key, size_t len)
+static bool target_has_arabic(struct ctx *c, const char *key, size_t len)
 {
-    if (!c->have_tm || len == 0)
+    if (!c->target_arabic || len == 0)
         return false;
+    if (!c->have_tm) {
+        tj_mform_init(&c->tm, c->target, c->tlen);
+        c->have_tm = true;
+    }
     const char *t = c->tm.text;
     for (const char *p = t; (p = memmem(p, c->tm.len - (size_t)(p - t), key, len)); p++) {
         size_t i = (size_t)(p - t);
@@ -362,16 +379,14 @@ static size_t source_at(const struct ctx *c, size_t k, size_t skip)
 
 /* How the target writes the Arabic source[start, end) (key: its matching form): left in Arabic,
  * or Latin words that sound like it. NULL when neither. */
-static char *rendering(const struct ctx *c, const char *key, size_t start, size_t end,
-                       bool caps_only)
+static char *rendering(struct ctx *c, const char *key, size_t start, size_t end, bool caps_only)
 {
     if (!c->target)
         return NULL;
     if (target_has_arabic(c, key, strlen(key)))
         return tj_xstrndup(c->s->source + start, end - start);
     size_t a, b;
-    if (tj_translit_find(c->target, c->tlen, c->s->source + start, end - start, caps_only, &a, &b,
-                         NULL))
+    if (tj_latin_find(c->latin, c->s->source + start, end - start, caps_only, &a, &b, NULL))
         return tj_xstrndup(c->target + a, b - a);
     return NULL;
 }
@@ -411,13 +426,13 @@ static size_t name_after(const struct ctx *c, size_t j, bool person)
         size_t len;
         const char *w = mw(c, k, &len);
         if (after_joiner) {
-            after_joiner = in_list(joiners, TJ_ARRAY_LEN(joiners), w, len);
+            after_joiner = c->w[k].joiner;
             k++, total++;
             continue;
         }
         if (title_type(c, k))
             break;
-        if (in_list(joiners, TJ_ARRAY_LEN(joiners), w, len)) {
+        if (c->w[k].joiner) {
             if (k + 1 == c->n || !joined(c, k + 1))
                 break;
             after_joiner = true;
@@ -428,7 +443,7 @@ static size_t name_after(const struct ctx *c, size_t j, bool person)
         if (total > 0 && (memcmp(w, "و", 2) == 0 || memcmp(w, "ف", 2) == 0) &&
             (!person || conjunction(c, k)))
             break;
-        if (has_article(c, k)) {
+        if (c->w[k].article) {
             /* A surname with the article (هيثم الغيص) ends a person's name; after a place or
              * organisation it is an adjective, as is a feminine nisba (الروسية) after anyone. */
             bool nisba = len >= 6 && memcmp(w + len - 4, "يه", 4) == 0;
@@ -474,12 +489,11 @@ static void find_titles(struct ctx *c)
             }
             size_t len;
             const char *w = mw(c, j, &len);
-            int unused;
             /* A word with ل before another is "of ..." (الأمين العام لأوبك هيثم الغيص). */
             bool of = len >= 6 && memcmp(w, "ل", 2) == 0 && j + 1 < c->n && joined(c, j + 1) &&
                       c->w[j + 1].arabic && c->w[j + 1].pin < 0;
-            if (c->w[j].arabic && (has_article(c, j) || title_type(c, j) || of ||
-                                   with_clitics(w, len, test_construct, &unused)))
+            if (c->w[j].arabic &&
+                (c->w[j].article || title_type(c, j) || of || (c->w[j].bits & W_CONSTRUCT)))
                 j++;
             else
                 break;
@@ -561,9 +575,8 @@ static bool taken(const struct ctx *c, size_t k)
 /* The clitic bytes to leave out of word k for a name found in the output: none, or the clitic
  * whose stem (of three letters or more) the test scores best. A score is 0 or more, lower is
  * better, -1 for no; a tie keeps the word whole. */
-static size_t stem_skip(const struct ctx *c, size_t k,
-                        int (*score)(const struct ctx *, size_t, size_t, void *), void *ud,
-                        bool *found)
+static size_t stem_skip(struct ctx *c, size_t k, int (*score)(struct ctx *, size_t, size_t, void *),
+                        void *ud, bool *found)
 {
     size_t len;
     const char *w = mw(c, k, &len);
@@ -583,7 +596,7 @@ static size_t stem_skip(const struct ctx *c, size_t k,
     return skip;
 }
 
-static int left_score(const struct ctx *c, size_t k, size_t skip, void *ud)
+static int left_score(struct ctx *c, size_t k, size_t skip, void *ud)
 {
     (void)ud;
     size_t len;
@@ -624,7 +637,7 @@ static bool demonym(const struct ctx *c, size_t k, const struct found_latin *f)
     return false;
 }
 
-static int latin_score(const struct ctx *c, size_t k, size_t skip, void *ud)
+static int latin_score(struct ctx *c, size_t k, size_t skip, void *ud)
 {
     struct latin_try *t = ud;
     struct found_latin *f = &t->cur;
@@ -637,8 +650,7 @@ static int latin_score(const struct ctx *c, size_t k, size_t skip, void *ud)
     /* Short words sound like too many English ones. */
     if (required < 3)
         return -1;
-    if (!tj_translit_find(c->target, c->tlen, c->s->source + s, e - s, true, &f->a, &f->b,
-                          &f->dist) ||
+    if (!tj_latin_find(c->latin, c->s->source + s, e - s, true, &f->a, &f->b, &f->dist) ||
         demonym(c, k, f))
         return -1;
     if (f->dist < t->best.dist)
@@ -741,7 +753,58 @@ static int by_start(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
-size_t tj_names_find(const struct tj_segment *s, struct tj_name **out)
+/* Adds the names known() knows among the words that no pin or name found before takes:
+ * runs of up to four words, the first with or without a clitic, longest first. */
+static void find_known(struct ctx *c, tj_names_known_fn known, void *ud)
+{
+    size_t before = c->nout;
+    struct tj_buf key;
+    tj_buf_init(&key, 0);
+    for (size_t k = 0; k < c->n;) {
+        bool busy = c->w[k].pin >= 0 || !c->w[k].arabic || is_stop(c, k);
+        for (size_t i = 0; !busy && i < before; i++)
+            busy = c->w[k].ss < c->out[i].end && c->w[k].se > c->out[i].start;
+        size_t matched = 0, mskip = 0;
+        size_t wl;
+        const char *w = mw(c, k, &wl);
+        for (size_t len = 4; !busy && !matched && len >= 1; len--) {
+            if (k + len > c->n)
+                continue;
+            bool ok = true;
+            for (size_t i = k + 1; ok && i < k + len; i++)
+                ok = joined(c, i) && c->w[i].pin < 0 && c->w[i].arabic;
+            if (!ok)
+                continue;
+            for (size_t ci = 0; ci <= TJ_ARRAY_LEN(name_clitics) && !matched; ci++) {
+                size_t cl = ci == 0 ? 0 : strlen(name_clitics[ci - 1]);
+                if (ci > 0 && (wl < cl + 4 || memcmp(w, name_clitics[ci - 1], cl) != 0))
+                    continue;
+                tj_buf_reset(&key);
+                tj_buf_append(&key, w + cl, wl - cl);
+                for (size_t i = k + 1; i < k + len; i++) {
+                    tj_buf_putc(&key, ' ');
+                    tj_buf_append(&key, c->m.text + c->w[i].ms, c->w[i].me - c->w[i].ms);
+                }
+                if (known(ud, key.data, key.len)) {
+                    matched = len;
+                    mskip = cl;
+                }
+            }
+        }
+        if (!matched) {
+            k++;
+            continue;
+        }
+        struct tj_name *n =
+            add_name(c, k, k + matched, mskip, TJ_TERM_TERM, TJ_CUE_KNOWN, tj_xstrdup(""));
+        n->rendering = rendering(c, n->key, n->start, n->end, false);
+        k += matched;
+    }
+    tj_buf_finish(&key);
+}
+
+size_t tj_names_find(const struct tj_segment *s, tj_names_known_fn known, void *ud,
+                     struct tj_name **out)
 {
     struct ctx c;
     ctx_init(&c, s);
@@ -760,6 +823,8 @@ size_t tj_names_find(const struct tj_segment *s, struct tj_name **out)
         if (c.out[i].cue == TJ_CUE_QUOTES)
             c.out[i].rendering = rendering(&c, c.out[i].key, c.out[i].start, c.out[i].end, false);
     find_in_output(&c);
+    if (known)
+        find_known(&c, known, ud);
     if (c.nout > 1)
         qsort(c.out, c.nout, sizeof *c.out, by_start);
     size_t n = c.nout;
@@ -769,47 +834,11 @@ size_t tj_names_find(const struct tj_segment *s, struct tj_name **out)
 }
 
 size_t tj_names_known(const struct tj_segment *s, tj_names_known_fn known, void *ud,
-                      const struct tj_name *skip, size_t nskip, struct tj_name **out)
+                      struct tj_name **out)
 {
     struct ctx c;
     ctx_init(&c, s);
-    for (size_t k = 0; k < c.n;) {
-        bool busy = c.w[k].pin >= 0 || !c.w[k].arabic;
-        for (size_t i = 0; !busy && i < nskip; i++)
-            busy = c.w[k].ss < skip[i].end && c.w[k].se > skip[i].start;
-        size_t matched = 0, mskip = 0;
-        for (size_t len = 4; !busy && !matched && len >= 1; len--) {
-            if (k + len > c.n)
-                continue;
-            bool ok = true;
-            for (size_t i = k + 1; ok && i < k + len; i++)
-                ok = joined(&c, i) && c.w[i].pin < 0 && c.w[i].arabic;
-            if (!ok)
-                continue;
-            /* The first word as written, then without each clitic. */
-            size_t wl;
-            const char *w = mw(&c, k, &wl);
-            for (size_t ci = 0; ci <= TJ_ARRAY_LEN(name_clitics) && !matched; ci++) {
-                size_t cl = ci == 0 ? 0 : strlen(name_clitics[ci - 1]);
-                if (ci > 0 && (wl < cl + 4 || memcmp(w, name_clitics[ci - 1], cl) != 0))
-                    continue;
-                char *key = key_of(&c, k, k + len, cl);
-                if (known(ud, key, strlen(key))) {
-                    matched = len;
-                    mskip = cl;
-                }
-                free(key);
-            }
-        }
-        if (!matched) {
-            k++;
-            continue;
-        }
-        struct tj_name *n =
-            add_name(&c, k, k + matched, mskip, TJ_TERM_TERM, TJ_CUE_KNOWN, tj_xstrdup(""));
-        n->rendering = rendering(&c, n->key, n->start, n->end, false);
-        k += matched;
-    }
+    find_known(&c, known, ud);
     size_t n = c.nout;
     *out = c.out;
     ctx_finish(&c);
@@ -870,7 +899,7 @@ void tj_suggest_add(struct tj_suggest *sg, const struct tj_document *doc)
         for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
             const struct tj_segment *s = &doc->blocks[b].segs[i];
             struct tj_name *names;
-            size_t n = tj_names_find(s, &names);
+            size_t n = tj_names_find(s, NULL, NULL, &names);
             for (size_t k = 0; k < n; k++) {
                 struct tj_name *nm = &names[k];
                 size_t kl = strlen(nm->key);
@@ -915,7 +944,7 @@ void tj_suggest_count(struct tj_suggest *sg, const struct tj_document *doc)
     for (size_t b = 0; b < doc->nblocks; b++)
         for (size_t i = 0; i < doc->blocks[b].nsegs; i++) {
             struct tj_name *names;
-            size_t n = tj_names_known(&doc->blocks[b].segs[i], counted, sg, NULL, 0, &names);
+            size_t n = tj_names_known(&doc->blocks[b].segs[i], counted, sg, &names);
             tj_names_free(names, n);
         }
 }

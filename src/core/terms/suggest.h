@@ -33,19 +33,23 @@ struct tj_name {
     char *rendering; /* how the segment's target writes it, or NULL (no target, not found) */
 };
 
-/* Finds the names of segment s (display form, pins found; its target and origin, when set,
- * give the output cues). Names do not overlap and come in source order. Returns their count
- * and a new array owned by the caller in *out (free with tj_names_free; NULL when none). */
-size_t tj_names_find(const struct tj_segment *s, struct tj_name **out);
-
-/* Callback of tj_names_known: true when key[0..len) (as tj_name.key) is a name. */
+/* Callback of tj_names_find and tj_names_known: true when key[0..len) (as tj_name.key) is a
+ * name. */
 typedef bool (*tj_names_known_fn)(void *ud, const char *key, size_t len);
 
-/* Finds in s the word runs (up to four words, the first with or without its clitics, none
- * pinned, none inside skip[0..nskip)) that known() says are names, longest first, with their
- * renderings in the target as tj_names_find gives them. Same ownership as tj_names_find. */
+/* Finds the names of segment s (display form, pins found; its target and origin, when set,
+ * give the output cues and each name's rendering), and with known (may be NULL) the runs of
+ * words known() says are names among the rest (as tj_names_known). Names do not overlap and
+ * come in source order. Returns their count and a new array owned by the caller in *out (free
+ * with tj_names_free; NULL when none). */
+size_t tj_names_find(const struct tj_segment *s, tj_names_known_fn known, void *ud,
+                     struct tj_name **out);
+
+/* Finds in s only the word runs (up to four words, the first with or without its clitics, none
+ * pinned) that known() says are names, longest first, with their renderings in the target.
+ * Same ownership as tj_names_find. */
 size_t tj_names_known(const struct tj_segment *s, tj_names_known_fn known, void *ud,
-                      const struct tj_name *skip, size_t nskip, struct tj_name **out);
+                      struct tj_name **out);
 
 /* Frees n names and the array. Accepts NULL. */
 void tj_names_free(struct tj_name *v, size_t n);

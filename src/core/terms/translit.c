@@ -5,6 +5,7 @@
 #include "normalize.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -86,23 +87,38 @@ struct tj_translit {
     UTransliterator *ut;
 };
 
+/* The rules are compiled once per process; each transliterator is a clone of that one (a
+ * clone is cheap, and one object must not be used by two threads at once). */
+static UTransliterator *proto;
+static UErrorCode proto_err = U_ZERO_ERROR;
+static pthread_once_t proto_once = PTHREAD_ONCE_INIT;
+
+static void proto_init(void)
+{
+    int32_t ulen = 0;
+    u_strFromUTF8(NULL, 0, &ulen, rules, -1, &proto_err);
+    proto_err = U_ZERO_ERROR;
+    UChar *urules = tj_xmalloc(((size_t)ulen + 1) * sizeof(UChar));
+    u_strFromUTF8(urules, ulen + 1, NULL, rules, -1, &proto_err);
+    UParseError pe;
+    if (U_SUCCESS(proto_err))
+        proto = utrans_openU(u"tarjim-news", -1, UTRANS_FORWARD, urules, ulen, &pe, &proto_err);
+    free(urules);
+    if (U_FAILURE(proto_err))
+        proto = NULL;
+}
+
 enum tj_status tj_translit_create(struct tj_translit **out, struct tj_diag *diag)
 {
     *out = NULL;
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t ulen = 0;
-    u_strFromUTF8(NULL, 0, &ulen, rules, -1, &err);
-    err = U_ZERO_ERROR;
-    UChar *urules = tj_xmalloc(((size_t)ulen + 1) * sizeof(UChar));
-    u_strFromUTF8(urules, ulen + 1, NULL, rules, -1, &err);
-    UParseError pe;
-    UTransliterator *ut = NULL;
-    if (U_SUCCESS(err))
-        ut = utrans_openU(u"tarjim-news", -1, UTRANS_FORWARD, urules, ulen, &pe, &err);
-    free(urules);
-    if (U_FAILURE(err))
+    pthread_once(&proto_once, proto_init);
+    UErrorCode err = proto_err;
+    UTransliterator *ut = proto ? utrans_clone(proto, &err) : NULL;
+    if (!ut || U_FAILURE(err)) {
+        utrans_close(ut);
         return tj_diag_set(diag, TJ_ERR_CONFIG, "cannot build the Arabic-Latin transliterator: %s",
-                           u_errorName(err));
+                           u_errorName(U_FAILURE(err) ? err : U_MEMORY_ALLOCATION_ERROR));
+    }
     struct tj_translit *t = tj_xcalloc(1, sizeof *t);
     t->ut = ut;
     *out = t;
@@ -533,19 +549,32 @@ static size_t required(const struct tj_skeleton *sk)
     return n;
 }
 
-bool tj_skeleton_close(const struct tj_skeleton *ar, const struct tj_skeleton *la, bool strict)
+/* The distance within which la sounds like ar, or -1 when ar is too short to tell. */
+static int allowed(const struct tj_skeleton *ar, bool strict)
 {
     size_t n = required(ar);
-    if (n < 2 || required(la) < 2)
-        return false;
-    unsigned allowed = strict ? (n <= 4   ? 0
-                                 : n <= 8 ? 1
-                                          : 2)
-                              : (n <= 3   ? 0
-                                 : n <= 6 ? 1
-                                 : n <= 9 ? 2
-                                          : 3);
-    return tj_skeleton_distance(ar, la) <= allowed;
+    if (n < 2)
+        return -1;
+    if (strict)
+        return n <= 4 ? 0 : n <= 8 ? 1 : 2;
+    return n <= 3 ? 0 : n <= 6 ? 1 : n <= 9 ? 2 : 3;
+}
+
+/* The distance of la from ar when it is within limit (and la has two classes), else -1. */
+static int within(const struct tj_skeleton *ar, const struct tj_skeleton *la, int limit)
+{
+    size_t na = required(ar), nl = required(la);
+    /* Each class one side requires and the other cannot match costs an edit. */
+    if (limit < 0 || nl < 2 || (na > la->n && na - la->n > (size_t)limit) ||
+        (nl > ar->n && nl - ar->n > (size_t)limit))
+        return -1;
+    unsigned d = tj_skeleton_distance(ar, la);
+    return d <= (unsigned)limit ? (int)d : -1;
+}
+
+bool tj_skeleton_close(const struct tj_skeleton *ar, const struct tj_skeleton *la, bool strict)
+{
+    return within(ar, la, allowed(ar, strict)) >= 0;
 }
 
 struct lword {
@@ -610,31 +639,74 @@ static bool only_spaces(const char *text, size_t a, size_t b)
     return true;
 }
 
-bool tj_translit_find(const char *text, size_t len, const char *arabic, size_t alen, bool caps_only,
-                      size_t *start, size_t *end, unsigned *dist)
+struct tj_latin {
+    const char *text;
+    struct lword *w;
+    struct tj_skeleton *sk; /* of each word, made when first needed */
+    bool *made;
+    size_t n;
+};
+
+/* The skeleton of word i. */
+static const struct tj_skeleton *word_skeleton(const struct tj_latin *l, size_t i)
+{
+    if (!l->made[i]) {
+        tj_skeleton_latin(l->text + l->w[i].start, l->w[i].end - l->w[i].start, &l->sk[i]);
+        l->made[i] = true;
+    }
+    return &l->sk[i];
+}
+
+struct tj_latin *tj_latin_create(const char *text, size_t len)
+{
+    struct tj_latin *l = tj_xcalloc(1, sizeof *l);
+    l->text = text;
+    l->n = latin_words(text, len, &l->w);
+    l->sk = tj_xcalloc(l->n ? l->n : 1, sizeof *l->sk);
+    l->made = tj_xcalloc(l->n ? l->n : 1, sizeof *l->made);
+    return l;
+}
+
+void tj_latin_destroy(struct tj_latin *l)
+{
+    if (!l)
+        return;
+    free(l->made);
+    free(l->sk);
+    free(l->w);
+    free(l);
+}
+
+bool tj_latin_find(const struct tj_latin *l, const char *arabic, size_t alen, bool caps_only,
+                   size_t *start, size_t *end, unsigned *dist)
 {
     struct tj_skeleton ar;
     tj_skeleton_arabic(arabic, alen, &ar);
+    int limit = allowed(&ar, caps_only);
+    if (limit < 0)
+        return false;
     size_t awords = 1;
     for (size_t i = 0; i < alen; i++)
         awords += arabic[i] == ' ';
-    struct lword *w;
-    size_t n = latin_words(text, len, &w);
+    const struct lword *w = l->w;
     bool found = false;
-    unsigned best_d = 0;
+    int best_d = 0;
     bool best_caps = false;
     size_t best_off = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < l->n; i++) {
         if (caps_only && !w[i].caps)
             continue;
-        for (size_t j = i; j < n && j - i <= awords; j++) {
-            if (j > i && !only_spaces(text, w[j - 1].end, w[j].start))
+        /* The span's skeleton: its words' skeletons one after the other. */
+        struct tj_skeleton la = {.n = 0};
+        for (size_t j = i; j < l->n && j - i <= awords; j++) {
+            if (j > i && !only_spaces(l->text, w[j - 1].end, w[j].start))
                 break;
-            struct tj_skeleton la;
-            tj_skeleton_latin(text + w[i].start, w[j].end - w[i].start, &la);
-            if (!tj_skeleton_close(&ar, &la, caps_only))
+            const struct tj_skeleton *wj = word_skeleton(l, j);
+            for (size_t k = 0; k < wj->n; k++)
+                skel_put(&la, wj->c[k], wj->opt[k]);
+            int d = within(&ar, &la, limit);
+            if (d < 0)
                 continue;
-            unsigned d = tj_skeleton_distance(&ar, &la);
             size_t words = j - i + 1;
             size_t off = words > awords ? words - awords : awords - words;
             /* Nearest sound first, then a capital, then the word count of the name. */
@@ -650,8 +722,16 @@ bool tj_translit_find(const char *text, size_t len, const char *arabic, size_t a
             }
         }
     }
-    free(w);
     if (found && dist)
-        *dist = best_d;
+        *dist = (unsigned)best_d;
+    return found;
+}
+
+bool tj_translit_find(const char *text, size_t len, const char *arabic, size_t alen, bool caps_only,
+                      size_t *start, size_t *end, unsigned *dist)
+{
+    struct tj_latin *l = tj_latin_create(text, len);
+    bool found = tj_latin_find(l, arabic, alen, caps_only, start, end, dist);
+    tj_latin_destroy(l);
     return found;
 }

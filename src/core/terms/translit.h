@@ -59,4 +59,16 @@ bool tj_skeleton_close(const struct tj_skeleton *ar, const struct tj_skeleton *l
 bool tj_translit_find(const char *text, size_t len, const char *arabic, size_t alen, bool caps_only,
                       size_t *start, size_t *end, unsigned *dist);
 
+/* The Latin words of a text with their skeletons, made once for many tj_latin_find calls. */
+struct tj_latin;
+
+/* Returns the words of text[0..len) (valid UTF-8; borrowed: it must outlive the result) as a
+ * new struct owned by the caller. */
+struct tj_latin *tj_latin_create(const char *text, size_t len);
+/* Frees it. Accepts NULL. */
+void tj_latin_destroy(struct tj_latin *l);
+/* tj_translit_find on the text l was made from. */
+bool tj_latin_find(const struct tj_latin *l, const char *arabic, size_t alen, bool caps_only,
+                   size_t *start, size_t *end, unsigned *dist);
+
 #endif
