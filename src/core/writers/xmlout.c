@@ -158,7 +158,9 @@ void tj_xmlout_attrf(struct tj_xmlout *xo, const char *name, const char *fmt, ..
     char small[128];
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof small) {
+    if (n < 0) /* only for wide-character conversions, which the writers do not use */
+        abort();
+    if ((size_t)n < sizeof small) {
         tj_xmlout_attr(xo, name, small);
         return;
     }
