@@ -12,6 +12,12 @@ import sys
 import time
 
 tarjim, fake, source = sys.argv[1:4]
+# A home of our own: no configuration file, translation memory or cache of the user's (or of
+# another test running beside this one) may answer for the services under test.
+import tempfile as _tempfile
+_home = _tempfile.TemporaryDirectory()
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = os.path.join(_home.name, _var.lower())
 article = os.path.join(source, "examples", "ukraine-talks.ar.txt")
 KEY = "k3y-s3cret-777"
 failures = []
