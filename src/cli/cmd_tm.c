@@ -147,6 +147,9 @@ static int tm_import(struct tj_tm *tm, const struct tj_glossary *g, char **files
                 tj_cli_note("%s: %zu translations were stored before the error", name, im.stored);
             break;
         }
+        /* The index of similar segments is read fastest whole. */
+        if (im.stored && tj_tm_optimize(tm, &diag) != TJ_OK)
+            tj_cli_note("%s", diag.message);
         size_t skipped = counts.skipped + im.not_translations + im.no_arabic;
         printf("%s: %zu translation units, %zu stored", name, counts.units, im.stored);
         if (skipped)

@@ -35,7 +35,11 @@ struct tj_tm;
  * database, not a tarjim memory, corrupt, from a newer tarjim, or cannot be created;
  * TJ_ERR_NOINPUT when readonly and missing. *out is owned by the caller (tj_tm_close). */
 enum tj_status tj_tm_open(const char *path, struct tj_tm **out, struct tj_diag *diag);
-/* Closes the memory. Accepts NULL. */
+/* Merges the memory's trigram index into one segment, as lookups of similar segments read it
+ * fastest (after a bulk import; each close does some of this for what it stored). */
+enum tj_status tj_tm_optimize(struct tj_tm *tm, struct tj_diag *diag);
+/* Closes the memory, after merging a little of its index when translations were stored.
+ * Accepts NULL. */
 void tj_tm_close(struct tj_tm *tm);
 /* The path the memory was opened with (borrowed). */
 const char *tj_tm_path(const struct tj_tm *tm);
