@@ -7,6 +7,7 @@
 #include "provider.h"
 #include "segment.h"
 #include "strmap.h"
+#include "tm.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -17,18 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum format { FMT_TEXT, FMT_JSON, FMT_JSONL };
+enum format { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_XLIFF, FMT_TMX };
 
 static const struct {
     const char *name;
     const char *ext;
     enum tj_format writer;
-} formats[] = {{"text", ".en.txt", TJ_FORMAT_TEXT},
-               {"json", ".en.json", TJ_FORMAT_JSON},
-               {"jsonl", ".en.jsonl", TJ_FORMAT_JSONL}};
-
-/* Formats of the contract that this build does not write yet. */
-static const char *const later_formats[] = {"html", "xliff", "tmx"};
+} formats[] = {{"text", ".en.txt", TJ_FORMAT_TEXT},     {"json", ".en.json", TJ_FORMAT_JSON},
+               {"jsonl", ".en.jsonl", TJ_FORMAT_JSONL}, {"html", ".en.html", TJ_FORMAT_HTML},
+               {"xliff", ".en.xlf", TJ_FORMAT_XLIFF},   {"tmx", ".en.tmx", TJ_FORMAT_TMX}};
 
 struct options {
     const char *srx;
@@ -42,6 +40,7 @@ struct options {
     bool dry_run;
     struct tj_provider **chain; /* the chosen provider, then the fallbacks */
     size_t nchain;
+    struct tj_tm *tm; /* the translation memory, or NULL */
 };
 
 static int parse_long(const char *arg, long min, long max, long *out)
@@ -249,14 +248,7 @@ static int run(int argc, char **argv)
                 if (strcmp(optarg, formats[i].name) == 0)
                     break;
             if (i == TJ_ARRAY_LEN(formats)) {
-                for (size_t k = 0; k < TJ_ARRAY_LEN(later_formats); k++)
-                    if (strcmp(optarg, later_formats[k]) == 0)
-                        status = tj_cli_usage(&tj_cmd_translate,
-                                              "format '%s' is not available in this version "
-                                              "(text, json, jsonl are)",
-                                              optarg);
-                if (!status)
-                    status = tj_cli_usage(&tj_cmd_translate, "unknown format '%s'", optarg);
+                status = tj_cli_usage(&tj_cmd_translate, "unknown format '%s'", optarg);
                 goto out;
             }
             o.format = (enum format)i;
@@ -305,6 +297,8 @@ static int run(int argc, char **argv)
         }
     }
     status = tj_cli_engine_chain(&o.engine, &tj_cmd_translate, &o.chain, &o.nchain);
+    if (!status)
+        status = tj_cli_tm_open(&o.engine, &o.tm);
     if (status)
         goto out;
     if (!o.jobs)
@@ -352,6 +346,10 @@ static int run(int argc, char **argv)
     bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
     struct tj_client_options copts = {
         .jobs = (unsigned)o.jobs, .timeout = (double)o.timeout, .dry_run = o.dry_run};
+    /* The memory serves what it holds and keeps each answer as it comes; the formats an editor
+     * reads get its similar segments too. */
+    copts.tm = o.tm;
+    copts.tm_candidates = o.format == FMT_JSON || o.format == FMT_JSONL || o.format == FMT_XLIFF;
     /* A batch of inputs into --out-dir keeps a remote engine's requests in flight across
      * inputs: they go to it together (pipeline.h, groups). Standard output is one stream, in
      * input order: there, and with a local engine, inputs go one after the other. */
@@ -366,6 +364,7 @@ static int run(int argc, char **argv)
             break; /* standard output is lost */
     }
     tj_pipeline_group_destroy(group); /* writes the inputs still waiting */
+    status = tj_cli_worse(status, tj_cli_tm_report(o.tm));
     if (progress)
         fputs("\r\033[K", stderr);
     if (!o.out_dir)
@@ -375,6 +374,7 @@ static int run(int argc, char **argv)
         tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
 out:
+    tj_tm_close(o.tm);
     for (size_t i = 0; i < o.nchain; i++)
         tj_provider_destroy(o.chain[i]);
     free(o.chain);
@@ -393,15 +393,22 @@ const struct tj_cmd tj_cmd_translate = {
              "  -k, --api-key KEY     provider key (or the provider's environment variable)\n"
              "  -g, --glossary FILE   add a glossary (repeatable; later files win)\n"
              "      --no-default-glossary   do not load the bundled glossary\n"
-             "  -f, --format FMT      text (default) | json | jsonl\n"
-             "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl) per input\n"
+             "  -f, --format FMT      text (default) | json | jsonl | html | xliff | tmx\n"
+             "  -o, --out-dir DIR     write DIR/NAME.en.txt (.en.json, .en.jsonl, .en.html,\n"
+             "                        .en.xlf, .en.tmx) per input\n"
              "  -j, --jobs N          requests in flight for remote providers (default 4)\n"
              "      --timeout SECONDS per-request timeout for remote providers (default 30)\n"
              "      --fallback LIST   providers to try, in order, for segments the first could\n"
              "                        not translate (e.g. google,offline)\n"
+             "      --native-glossary pins through the service's own glossary: a DeepL glossary\n"
+             "                        (made once per set of entries, cached), Microsoft's\n"
+             "                        dynamic dictionary; the output is checked as always\n"
              "      --dry-run         send nothing; print per input the segments, requests and\n"
              "                        characters that would be sent\n"
              "      --config FILE     instead of $XDG_CONFIG_HOME/tarjim/config\n"
+             "      --tm FILE         translation memory (default\n"
+             "                        $XDG_DATA_HOME/tarjim/tm.sqlite3, or $TARJIM_TM)\n"
+             "      --no-tm           no translation memory: everything is sent\n"
              "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"
              "      --max-segment N   cut sentences longer than N bytes (default 2000)\n"
              "  -q, --quiet           no progress display\n"
