@@ -383,9 +383,15 @@ static int gen_currencies(struct gen_block *b)
             gen_strip_parenthetical(ar);
             gen_trim(ar);
             agree(ar, sizeof ar);
-            if (definite(ar, def, sizeof def) == 0)
-                snprintf(spellings_buf, sizeof spellings_buf, "%s|%s", def, ar);
-            else
+            /* Both spellings fit (the buffer holds two names and the bar); a cut row would
+             * be worse than none, so a row that does not fit is left out. */
+            if (definite(ar, def, sizeof def) == 0) {
+                int w = snprintf(spellings_buf, sizeof spellings_buf, "%.*s|%.*s",
+                                 (int)(sizeof spellings_buf / 2 - 1), def,
+                                 (int)(sizeof spellings_buf / 2 - 1), ar);
+                if (w < 0 || (size_t)w >= sizeof spellings_buf)
+                    continue;
+            } else
                 snprintf(spellings_buf, sizeof spellings_buf, "%s", ar);
         }
         const char *spellings[8];
