@@ -62,6 +62,39 @@ static void test_request_without_pins_is_text(void **state)
     tj_provider_destroy(p);
 }
 
+/* A retry after pins came back wrong names another strategy: placeholders, then the English
+ * written in place, both as plain text. */
+static void test_request_with_another_strategy(void **state)
+{
+    (void)state;
+    struct tj_provider *p = tp_provider("libretranslate", NULL);
+    assert_int_equal(tj_provider_strategies(p), 3);
+    assert_int_equal(tj_provider_strategy(p, 0), TJ_PROTECT_HTML);
+    assert_int_equal(tj_provider_strategy(p, 2), TJ_PROTECT_PLACEHOLDER);
+    assert_int_equal(tj_provider_strategy(p, 3), TJ_PROTECT_INLINE);
+    struct tp_batch b;
+    tp_batch_init(&b, texts, 1);
+    const char *want[] = {"التقى ⟦1⟧ وـ⟦2⟧ في ⟦3⟧.", "التقى Putin وـLavrov في Moscow."};
+    for (size_t k = 2; k <= 3; k++) {
+        b.batch.strategy = k;
+        struct tj_http_request r;
+        assert_int_equal(tj_provider_build_request(p, &b.batch, &r, NULL), TJ_OK);
+        json_t *body = tp_body(&r);
+        assert_string_equal(tp_str(body, "format"), "text");
+        assert_string_equal(json_string_value(json_array_get(json_object_get(body, "q"), 0)),
+                            want[k - 2]);
+        json_decref(body);
+        tj_http_request_finish(&r);
+    }
+    /* A strategy it does not have is refused. */
+    b.batch.strategy = 4;
+    struct tj_http_request r;
+    struct tj_diag d;
+    assert_int_equal(tj_provider_build_request(p, &b.batch, &r, &d), TJ_ERR_USAGE);
+    tp_batch_finish(&b);
+    tj_provider_destroy(p);
+}
+
 static void test_batch_over_the_limit_is_refused(void **state)
 {
     (void)state;
@@ -209,6 +242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_with_pins),
         cmocka_unit_test(test_request_without_pins_is_text),
+        cmocka_unit_test(test_request_with_another_strategy),
         cmocka_unit_test(test_batch_over_the_limit_is_refused),
         cmocka_unit_test(test_parse_success_restores_pins),
         cmocka_unit_test(test_parse_flags_missing_pins_and_echo),

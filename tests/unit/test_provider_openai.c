@@ -51,6 +51,32 @@ static void test_request(void **state)
     tj_provider_destroy(p);
 }
 
+/* The retry strategy: the English written in place of the Arabic, the glossary still in the
+ * prompt. */
+static void test_request_with_the_english_in_place(void **state)
+{
+    (void)state;
+    struct tj_provider_config cfg = {.api_key = "sk-test"};
+    struct tj_provider *p = tp_provider("openai", &cfg);
+    assert_int_equal(tj_provider_strategy(p, 2), TJ_PROTECT_INLINE);
+    struct tp_batch b;
+    tp_batch_init(&b, texts, 2);
+    b.batch.strategy = 2;
+    struct tj_http_request r;
+    assert_int_equal(tj_provider_build_request(p, &b.batch, &r, NULL), TJ_OK);
+    json_t *body = tp_body(&r);
+    json_t *msgs = json_object_get(body, "messages");
+    assert_non_null(strstr(tp_str(json_array_get(msgs, 0), "content"), "بوتين = Putin\n"));
+    json_t *user = json_loads(tp_str(json_array_get(msgs, 1), "content"), 0, NULL);
+    assert_string_equal(json_string_value(json_array_get(user, 0)),
+                        "قال لـPutin إن Kremlin يوافق.");
+    json_decref(user);
+    json_decref(body);
+    tj_http_request_finish(&r);
+    tp_batch_finish(&b);
+    tj_provider_destroy(p);
+}
+
 static const char *lookup(const char *name, void *ud)
 {
     (void)ud;
@@ -217,6 +243,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request),
+        cmocka_unit_test(test_request_with_the_english_in_place),
         cmocka_unit_test(test_local_server_needs_no_key),
         cmocka_unit_test(test_parse_replies),
         cmocka_unit_test(test_parse_bad_replies),

@@ -5,7 +5,9 @@
 
 #include "dispatch.h"
 #include "native.h"
+#include "repair.h"
 #include "strmap.h"
+#include "tm.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -139,6 +141,53 @@ static void prepare_native(struct tj_provider *p, const struct tj_dispatch_item 
     free(bi);
 }
 
+/* Where a remote engine's answers go in the translation memory. */
+struct tm_store {
+    struct tj_tm *tm;
+    const char *engine;
+    const struct todo *todo;
+    const size_t *first;                  /* item -> index in todo of the segment that carries it */
+    const struct tj_dispatch_item *items; /* the items given to the dispatcher */
+};
+
+/* Stores the translations of items[done[0..n)] in one transaction. A failed write is kept in
+ * the memory's error (tm.h) for the caller to report. */
+static void store(const struct tm_store *ts, const struct tj_dispatch_item *items,
+                  const size_t *done, size_t n)
+{
+    struct tj_tm_key *keys = tj_xcalloc(n ? n : 1, sizeof *keys);
+    struct tj_tm_entry *entries = tj_xcalloc(n ? n : 1, sizeof *entries);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct tj_dispatch_item *it = &items[done[i]];
+        if (!it->done || !it->result.text || it->result.qa_code) /* flagged by the engine */
+            continue;
+        const struct tj_segment *s = ts->todo[ts->first[done[i]]].s;
+        tj_tm_key_init(&keys[k], s->source, s->source_len, s->pins, s->npins);
+        entries[k] = (struct tj_tm_entry){.key = &keys[k],
+                                          .source = s->source,
+                                          .source_len = s->source_len,
+                                          .engine = ts->engine,
+                                          .target = it->result.text};
+        k++;
+    }
+    tj_tm_put(ts->tm, entries, k, NULL);
+    for (size_t i = 0; i < k; i++)
+        tj_tm_key_finish(&keys[i]);
+    free(keys);
+    free(entries);
+}
+
+/* The dispatcher's report of one answer: its translations stored at once, so that a run killed
+ * after it does not send them again. (Answers to requests of other item arrays, which the
+ * client did not give the dispatcher, are not these items'.) */
+static void on_done(void *ud, const struct tj_dispatch_item *items, const size_t *done, size_t n)
+{
+    const struct tm_store *ts = ud;
+    if (items == ts->items)
+        store(ts, items, done, n);
+}
+
 /* Sends todo[0..n) to an HTTP provider through the dispatcher. Identical segments (in any of
  * the documents) are sent once: the first of each carries the request, the others copy its
  * result. */
@@ -181,6 +230,11 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         dop.dry_run = o->dry_run;
         dop.stop = o->stop;
     }
+    struct tm_store ts = {o ? o->tm : NULL, tj_provider_name(p), todo, first, items};
+    if (ts.tm && !dop.dry_run) {
+        dop.on_done = on_done;
+        dop.on_done_ud = &ts;
+    }
     /* A native glossary the service must hold before the batches name it is made (or found)
      * first; one that cannot be leaves the pins to the provider's markup, and says so. */
     char *glossary_id = NULL;
@@ -190,6 +244,18 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
     dop.glossary_id = glossary_id;
     struct tj_dispatch_stats ds = {0};
     enum tj_status rc = tj_dispatch_run(p, items, ni, &dop, &ds, diag);
+    /* Pins that came back wrong are mended, or sent again with the next strategy; the memory
+     * then keeps the mended English. */
+    tj_repair_run(p, items, ni, &dop, &ds);
+    if (dop.on_done) {
+        size_t *mended = tj_xcalloc(ni ? ni : 1, sizeof *mended), m = 0;
+        for (size_t i = 0; i < ni; i++)
+            if (items[i].done && items[i].nnotes)
+                mended[m++] = i;
+        if (m)
+            dop.on_done(dop.on_done_ud, items, mended, m);
+        free(mended);
+    }
     for (size_t i = 0; i < n; i++) {
         struct tj_segment *s = todo[i].s;
         struct tj_dispatch_item *it = &items[item_of[i]];
@@ -206,8 +272,19 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         if (native_failed[0] && s->npins)
             tj_segment_add_qa(s, "native_glossary", "%s; the pins travelled as markup",
                               native_failed);
+        for (size_t k = 0; k < it->nnotes; k++)
+            tj_segment_add_qa(s, it->notes[k].code, "%s", it->notes[k].message);
     }
     free(glossary_id);
+    if (ts.tm && !dop.dry_run) {
+        /* Each answer was stored as it came; what was done to the English since (mends, later
+         * requests) replaces it, so the memory keeps what the segment finally got. */
+        size_t *all = tj_xcalloc(ni ? ni : 1, sizeof *all);
+        for (size_t i = 0; i < ni; i++)
+            all[i] = i;
+        store(&ts, items, all, ni);
+        free(all);
+    }
     st[0].retries += ds.retries; /* retries are per request: counted on the first document */
     for (size_t i = 0; i < ni; i++)
         tj_dispatch_item_finish(&items[i]);
@@ -258,6 +335,46 @@ static void unfail(struct tj_segment *s)
     s->nqa = k;
 }
 
+/* Serves todo[0..n) from the translation memory where it holds them: an approval, else the
+ * translation of the first engine of the chain that has one (origin tm). With tm_candidates,
+ * the others get the similar segments it holds. Returns how many are left, moved to the front
+ * of todo. A failed lookup leaves them all to the engines and is kept in the memory's error. */
+static size_t from_memory(struct tj_provider *const *chain, size_t nchain, struct todo *todo,
+                          size_t n, const struct tj_client_options *o, struct tj_client_stats *st)
+{
+    const char **engines = tj_xcalloc(nchain ? nchain : 1, sizeof *engines);
+    for (size_t k = 0; k < nchain; k++)
+        engines[k] = tj_provider_name(chain[k]);
+    struct tj_tm_key *keys = tj_xcalloc(n, sizeof *keys);
+    struct tj_tm_hit *hits = tj_xcalloc(n, sizeof *hits);
+    for (size_t i = 0; i < n; i++)
+        tj_tm_key_init(&keys[i], todo[i].s->source, todo[i].s->source_len, todo[i].s->pins,
+                       todo[i].s->npins);
+    struct tj_diag d;
+    if (tj_tm_get(o->tm, keys, n, engines, nchain, hits, &d) != TJ_OK)
+        tj_tm_note_error(o->tm, d.message, 0);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct tj_segment *s = todo[i].s;
+        if (hits[i].target) {
+            s->target = hits[i].target; /* the segment takes it */
+            s->origin = TJ_ORIGIN_TM;
+            s->engine = hits[i].engine; /* static: a provider's name, or "human" */
+            st[todo[i].doc].tm_hits++;
+            continue;
+        }
+        if (o->tm_candidates)
+            s->ncands = tj_tm_fuzzy(o->tm, &keys[i], TJ_TM_FUZZY_MIN, 3, &s->cands);
+        todo[m++] = todo[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        tj_tm_key_finish(&keys[i]);
+    free(keys);
+    free(hits);
+    free(engines);
+    return m;
+}
+
 static size_t sum_failed(const struct tj_client_stats *st, size_t n)
 {
     size_t f = 0;
@@ -293,6 +410,8 @@ enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t
                     todo[n++] = (struct todo){s, d, i ? &bl->segs[i - 1] : NULL};
             }
         }
+    if (opts && opts->tm && n > 0)
+        n = from_memory(chain, nchain, todo, n, opts, st);
     size_t failed_before = sum_failed(st, ndocs);
     size_t *failed_at_start = tj_xcalloc(ndocs ? ndocs : 1, sizeof *failed_at_start);
     enum tj_status rc = TJ_OK;

@@ -44,7 +44,9 @@ struct run {
     struct tj_bucket requests, chars;
     struct tj_breaker breaker;
     uint64_t seed;
-    const struct tj_dispatch_item *items;
+    struct tj_dispatch_item *items;
+    struct tj_split *splits; /* of each item */
+    size_t *first_unit;      /* of each item: its units are units[first_unit, + its parts) */
     struct unit *units;
     size_t nunits;
     struct batch **batches;
@@ -145,7 +147,7 @@ static struct tj_batch batch_view(const struct batch *b)
     const struct run *r = b->run;
     const struct unit *first = &r->units[b->units[0]];
     const struct tj_dispatch_item *it = &r->items[first->item];
-    struct tj_batch tb = {b->items, b->n, NULL, 0, r->o.glossary_id};
+    struct tj_batch tb = {b->items, b->n, NULL, 0, r->o.glossary_id, r->o.strategy};
     if (first->part == 0) {
         tb.context = it->context;
         tb.context_len = it->context_len;
@@ -160,6 +162,49 @@ static void end_flight(struct batch *b)
     tj_http_request_finish(&b->req);
     free(b->items);
     b->items = NULL;
+}
+
+/* Once every unit of item i is done, moves their results into the item (joined when it was cut
+ * into parts) and marks it done. Returns true when it has just become done. */
+static bool complete_item(struct run *r, size_t i)
+{
+    struct tj_dispatch_item *it = &r->items[i];
+    if (it->done || it->error)
+        return false;
+    size_t parts = r->splits[i].n;
+    struct unit *u = &r->units[r->first_unit[i]];
+    for (size_t k = 0; k < parts; k++)
+        if (!u[k].done)
+            return false;
+    if (parts == 1) {
+        it->result = u[0].result;
+        memset(&u[0].result, 0, sizeof u[0].result);
+    } else {
+        struct tj_result *res = tj_xcalloc(parts, sizeof *res);
+        for (size_t k = 0; k < parts; k++) {
+            res[k] = u[k].result;
+            memset(&u[k].result, 0, sizeof u[k].result);
+        }
+        tj_split_join(&r->splits[i], res, &it->result);
+        free(res);
+    }
+    it->done = true;
+    return true;
+}
+
+/* Completes the items that b's answer finished and hands them to the caller (o.on_done). */
+static void report_done(struct batch *b)
+{
+    struct run *r = b->run;
+    size_t *done = tj_xmalloc(b->n * sizeof *done), k = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t item = r->units[b->units[i]].item;
+        if (complete_item(r, item))
+            done[k++] = item;
+    }
+    if (k && r->o.on_done)
+        r->o.on_done(r->o.on_done_ud, r->items, done, k);
+    free(done);
 }
 
 static void take_results(struct batch *b, struct tj_result *results)
@@ -235,6 +280,7 @@ static void on_answer(void *ud, const struct tj_http_response *resp, enum tj_htt
         tj_breaker_success(&r->breaker);
         take_results(b, results);
         b->queued = false;
+        report_done(b);
         break;
     case TJ_PERR_RETRYABLE:
         tj_breaker_failure(&r->breaker, now);
@@ -421,6 +467,8 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
 
     /* Units: each item, or its parts when it is longer than the provider takes. */
     struct tj_split *splits = tj_xcalloc(n ? n : 1, sizeof *splits);
+    r.splits = splits;
+    r.first_unit = tj_xcalloc(n ? n : 1, sizeof *r.first_unit);
     size_t aunits = n ? n : 1;
     r.units = tj_xcalloc(aunits, sizeof *r.units);
     for (size_t i = 0; i < n; i++) {
@@ -436,6 +484,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
             r.st.failed++;
             continue;
         }
+        r.first_unit[i] = r.nunits;
         for (size_t k = 0; k < splits[i].n; k++) {
             if (r.nunits == aunits) {
                 aunits *= 2;
@@ -462,8 +511,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
     }
     tj_http_destroy(r.http);
 
-    /* Items from their units: joined when the item was cut into parts. */
-    size_t u0 = 0;
+    /* Items from their units: those answered whole are done already. */
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
         struct tj_dispatch_item *it = &items[i];
@@ -471,37 +519,17 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
             failed++;
             continue;
         }
-        size_t parts = splits[i].n;
-        struct unit *u = &r.units[u0];
-        bool all = true;
-        for (size_t k = 0; k < parts; k++)
-            if (!u[k].done) {
-                all = false;
-                if (!it->error && u[k].error) {
-                    it->error = tj_xstrdup(u[k].error);
-                    it->error_kind = u[k].error_kind;
-                }
+        if (it->done || complete_item(&r, i))
+            continue;
+        struct unit *u = &r.units[r.first_unit[i]];
+        for (size_t k = 0; k < splits[i].n && !it->error; k++)
+            if (!u[k].done && u[k].error) {
+                it->error = tj_xstrdup(u[k].error);
+                it->error_kind = u[k].error_kind;
             }
-        if (all) {
-            if (parts == 1) {
-                it->result = u[0].result;
-                memset(&u[0].result, 0, sizeof u[0].result);
-            } else {
-                struct tj_result *res = tj_xcalloc(parts, sizeof *res);
-                for (size_t k = 0; k < parts; k++) {
-                    res[k] = u[k].result;
-                    memset(&u[k].result, 0, sizeof u[k].result);
-                }
-                tj_split_join(&splits[i], res, &it->result);
-                free(res);
-            }
-            it->done = true;
-        } else {
-            if (!it->error)
-                it->error = tj_xstrdup("not translated");
-            failed++;
-        }
-        u0 += parts;
+        if (!it->error)
+            it->error = tj_xstrdup("not translated");
+        failed++;
     }
     for (size_t i = 0; i < r.nunits; i++) {
         tj_result_finish(&r.units[i].result);
@@ -514,6 +542,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
     for (size_t i = 0; i < n; i++)
         tj_split_finish(&splits[i]);
     free(splits);
+    free(r.first_unit);
     free(r.batches);
     free(r.units);
     r.st.failed = failed;
@@ -541,4 +570,11 @@ void tj_dispatch_item_finish(struct tj_dispatch_item *item)
     tj_result_finish(&item->result);
     free(item->error);
     item->error = NULL;
+    for (size_t i = 0; i < item->nnotes; i++) {
+        free(item->notes[i].code);
+        free(item->notes[i].message);
+    }
+    free(item->notes);
+    item->notes = NULL;
+    item->nnotes = 0;
 }

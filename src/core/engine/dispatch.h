@@ -25,6 +25,8 @@ struct tj_dispatch_sent {
     size_t chars;
 };
 
+struct tj_dispatch_item;
+
 struct tj_dispatch_options {
     unsigned jobs;           /* requests in flight; 0 means the provider's suggestion, else 4 */
     double timeout;          /* seconds per request; 0 means 30 */
@@ -40,8 +42,14 @@ struct tj_dispatch_options {
      * may be NULL. */
     void (*on_send)(void *ud, const struct tj_dispatch_sent *sent, size_t n);
     void *on_send_ud;
+    /* Called after each answer with the indexes of the items it finished (done, their result
+     * set), so that the caller may keep them at once; may be NULL. */
+    void (*on_done)(void *ud, const struct tj_dispatch_item *items, const size_t *done, size_t n);
+    void *on_done_ud;
     const char *glossary_id; /* the run's native glossary (native.h), carried by every batch;
                                 NULL: none */
+    size_t strategy; /* how pins travel in every batch (tj_batch.strategy); 0: the provider's
+                        own way */
 };
 
 /* One segment to translate. The caller fills text, len, pins, npins and (optionally) context;
@@ -59,6 +67,9 @@ struct tj_dispatch_item {
     struct tj_result result; /* owned by the item's holder: tj_result_finish */
     char *error;             /* when not done: why, for the segment's QA (owned, free()) */
     enum tj_perror error_kind;
+    struct tj_qa *notes; /* findings for the segment's qa beyond the result's (repair.h):
+                            owned, nnotes of them */
+    size_t nnotes;
 };
 
 struct tj_dispatch_stats {
@@ -77,7 +88,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
                                const struct tj_dispatch_options *opts, struct tj_dispatch_stats *st,
                                struct tj_diag *diag);
 
-/* Releases what the dispatcher left in an item (result and error). */
+/* Releases what the dispatcher and the repair left in an item (result, error, notes). */
 void tj_dispatch_item_finish(struct tj_dispatch_item *item);
 
 #endif

@@ -178,6 +178,9 @@ enum tj_status tj_provider_build_request(const struct tj_provider *p, const stru
     memset(out, 0, sizeof *out);
     if (!p->ops->build_request)
         return tj_diag_set(diag, TJ_ERR_USAGE, "%s is a local engine", p->ops->info.name);
+    if (batch->strategy > tj_provider_strategies(p))
+        return tj_diag_set(diag, TJ_ERR_USAGE, "%s has no strategy %zu", p->ops->info.name,
+                           batch->strategy);
     enum tj_status rc = p->ops->build_request(p->state, batch, out, diag);
     if (rc != TJ_OK)
         tj_http_request_finish(out);
@@ -200,6 +203,20 @@ enum tj_perror tj_provider_parse_response(const struct tj_provider *p, const str
             err->http_status = resp->status;
     }
     return kind;
+}
+
+size_t tj_provider_strategies(const struct tj_provider *p)
+{
+    return HAS(p->ops, 4, strategies) && p->ops->nstrategies ? p->ops->nstrategies : 1;
+}
+
+enum tj_protect_kind tj_provider_strategy(const struct tj_provider *p, size_t k)
+{
+    if (!HAS(p->ops, 4, strategies) || p->ops->nstrategies == 0)
+        return TJ_PROTECT_NONE;
+    if (k == 0)
+        k = 1;
+    return k <= p->ops->nstrategies ? p->ops->strategies[k - 1] : TJ_PROTECT_NONE;
 }
 
 bool tj_provider_native(const struct tj_provider *p)
@@ -384,6 +401,7 @@ void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_
     for (size_t k = 0; k < s->n; k++)
         npins += s->parts[k].npins;
     out->pin_back = npins ? tj_xcalloc(npins, sizeof *out->pin_back) : NULL;
+    out->pin_report = npins ? tj_xcalloc(npins, sizeof *out->pin_report) : NULL;
     out->npins = npins;
     size_t at = 0;
     for (size_t k = 0; k < s->n; k++) {
@@ -392,8 +410,13 @@ void tj_split_join(const struct tj_split *s, struct tj_result *parts, struct tj_
                 tj_buf_putc(&text, ' ');
             tj_buf_puts(&text, parts[k].text);
         }
-        for (size_t i = 0; i < s->parts[k].npins; i++)
+        for (size_t i = 0; i < s->parts[k].npins; i++) {
             out->pin_back[at + i] = !parts[k].pin_back || parts[k].pin_back[i];
+            if (parts[k].pin_report)
+                out->pin_report[at + i] = parts[k].pin_report[i];
+            else
+                out->pin_report[at + i].how = TJ_PIN_KEPT;
+        }
         at += s->parts[k].npins;
         out->flags |= parts[k].flags;
         if (parts[k].qa_code && !out->qa_code) {
@@ -670,9 +693,24 @@ void tj_result_set(struct tj_result *res, const struct tj_batch_item *item, char
 void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
                        enum tj_protect_kind kind, const char *out, size_t len)
 {
+    struct tj_pin_report *rep = item->npins ? tj_xcalloc(item->npins, sizeof *rep) : NULL;
+    char *english = tj_protect_restore_report(kind, item->pins, item->npins, out, len, rep);
     bool *back = item->npins ? tj_xcalloc(item->npins, sizeof *back) : NULL;
-    char *english = tj_protect_restore(kind, item->pins, item->npins, out, len, back);
+    for (size_t i = 0; i < item->npins; i++)
+        back[i] = rep[i].how != TJ_PIN_LOST;
     tj_result_set(res, item, english, back);
+    res->pin_report = rep;
+}
+
+enum tj_protect_kind tj_batch_protect(const struct tj_batch *batch,
+                                      const enum tj_protect_kind *strategies, size_t n,
+                                      enum tj_protect_kind own)
+{
+    if (!tj_batch_has_pins(batch))
+        return TJ_PROTECT_NONE;
+    if (batch->strategy >= 1 && batch->strategy <= n)
+        return strategies[batch->strategy - 1];
+    return own;
 }
 
 bool tj_batch_has_pins(const struct tj_batch *batch)
@@ -756,5 +794,6 @@ void tj_result_finish(struct tj_result *r)
     free(r->qa_code);
     free(r->qa_message);
     free(r->pin_back);
+    free(r->pin_report);
     memset(r, 0, sizeof *r);
 }

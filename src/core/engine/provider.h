@@ -22,12 +22,13 @@
 
 #include "document.h"
 #include "http.h"
+#include "protect.h"
 #include "tj.h"
 
 #include <stdbool.h>
 
 /* The current version of the operations table; see provider_int.h. */
-#define TJ_PROVIDER_OPS_VERSION 3
+#define TJ_PROVIDER_OPS_VERSION 4
 
 /* What a provider can do (bits of tj_provider_info.features). */
 enum tj_provider_feature {
@@ -118,6 +119,9 @@ struct tj_batch {
     size_t context_len;
     const char *glossary_id; /* the run's native glossary on the service (see native.h), or
                                 NULL: pins then travel as the provider's markup */
+    size_t strategy;         /* how pins travel: 0 the provider's own way (its native glossary when
+                                configured, else its first strategy); k >= 1 its k-th strategy
+                                (tj_provider_strategy), for a retry after pins came back wrong */
 };
 
 /* Bits of tj_result.flags. */
@@ -127,14 +131,16 @@ enum tj_result_flag {
 };
 
 /* One segment's result. All pointers are owned by whoever holds the result (release with
- * tj_result_finish). pin_back[i] says whether the item's pin i came back in the output (NULL
- * when the provider does not check, as local engines that write the pins themselves). */
+ * tj_result_finish). pin_back[i] says whether the item's pin i came back in the output, and
+ * pin_report[i] how (protect.h) (both NULL when the provider does not check, as local engines
+ * that write the pins themselves). */
 struct tj_result {
     char *text;
     char *qa_code; /* optional note, e.g. "untranslated"; may be NULL */
     char *qa_message;
     unsigned flags; /* enum tj_result_flag */
     bool *pin_back;
+    struct tj_pin_report *pin_report;
     size_t npins;
 };
 
@@ -273,6 +279,12 @@ enum tj_native_action {
     TJ_NATIVE_CHECK,  /* does id exist, and is it ready: the answer sets ready, or gone */
     TJ_NATIVE_DELETE, /* remove id: gone once done (a glossary already gone is no error) */
 };
+
+/* Strategies: the ways a provider can send pins, tried in turn when pins come back wrong
+ * (repair.h). The number of them (at least 1), and the protection of strategy k (1-based, as
+ * tj_batch.strategy counts them; 0 gives the first). */
+size_t tj_provider_strategies(const struct tj_provider *p);
+enum tj_protect_kind tj_provider_strategy(const struct tj_provider *p, size_t k);
 
 /* True when the instance was configured with native_glossary and its service has one. */
 bool tj_provider_native(const struct tj_provider *p);

@@ -57,6 +57,13 @@ struct tj_provider_ops {
                                       struct tj_native_glossary *g,
                                       const struct tj_http_response *resp,
                                       struct tj_provider_error *err);
+
+    /* Version 4. */
+
+    /* The ways it can send pins, its usual one first (tj_batch.strategy k >= 1 asks for
+     * strategies[k - 1]); NULL: only the way build_request always uses. */
+    const enum tj_protect_kind *strategies;
+    size_t nstrategies;
 };
 
 /* Settings every HTTP provider keeps: owned copies of the configuration (NULL when unset). */
@@ -121,6 +128,12 @@ void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
 
 /* True when some item of the batch has pins. */
 bool tj_batch_has_pins(const struct tj_batch *batch);
+/* How the batch's pins travel for a provider whose strategies are strategies[0..n): the one
+ * batch->strategy names, or own (the provider's choice) when it names none; TJ_PROTECT_NONE for
+ * a batch without pins. */
+enum tj_protect_kind tj_batch_protect(const struct tj_batch *batch,
+                                      const enum tj_protect_kind *strategies, size_t n,
+                                      enum tj_protect_kind own);
 /* TJ_OK when the batch fits lim once protected with kind (segments, characters, bytes of
  * each segment); else TJ_ERR_DATA with what is over in diag. */
 enum tj_status tj_batch_check(const struct tj_batch *batch, enum tj_protect_kind kind,

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "glossary.h"
+#include "repair.h"
 #include "utf8.h"
 
 #include <stdlib.h>
@@ -96,17 +97,57 @@ bool tj_qa_has_pin(const char *text, const struct tj_term *t)
     return false;
 }
 
+/* At most max bytes of s, cut at a character, for a message; *cut says whether it was. */
+static int excerpt(const char *s, size_t max, bool *cut)
+{
+    size_t n = strlen(s);
+    *cut = n > max;
+    if (!*cut)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
+/* Each pin's English as often as the source has the term, in its sentence (repair.h): a pin
+ * that is not is flagged with its Arabic, its English and what the engine gave. */
 static void check_pins(struct tj_segment *s)
 {
+    if (!s->npins)
+        return;
+    enum tj_pin_verdict *v = tj_xcalloc(s->npins, sizeof *v);
+    tj_repair_check(s->source, s->source_len, s->pins, s->npins, s->target, v);
     for (size_t i = 0; i < s->npins; i++) {
-        const char *en = s->pins[i].term->english;
-        if (!tj_qa_has_pin(s->target, s->pins[i].term))
+        const struct tj_pin *p = &s->pins[i];
+        const char *en = p->term->english;
+        int alen = (int)(p->end - p->start);
+        const char *ar = s->source + p->start;
+        bool cut;
+        int n = excerpt(s->target, 120, &cut);
+        switch (v[i]) {
+        case TJ_PIN_MISSING:
             tj_segment_add_qa(s, "pin_missing",
-                              "pinned term '%.*s' → '%s' is not in the "
-                              "translation",
-                              (int)(s->pins[i].end - s->pins[i].start),
-                              s->source + s->pins[i].start, en);
+                              "pinned term '%.*s' → '%s' is not in the translation; the engine "
+                              "gave \"%.*s%s\"",
+                              alen, ar, en, n, s->target, cut ? "…" : "");
+            break;
+        case TJ_PIN_DOUBLED:
+            tj_segment_add_qa(s, "pin_doubled",
+                              "pinned term '%.*s' → '%s' is in the translation more often than "
+                              "in the source; the engine gave \"%.*s%s\"",
+                              alen, ar, en, n, s->target, cut ? "…" : "");
+            break;
+        case TJ_PIN_MOVED:
+            tj_segment_add_qa(s, "pin_moved",
+                              "pinned term '%.*s' → '%s' is in another sentence of the "
+                              "translation than of the source; the engine gave \"%.*s%s\"",
+                              alen, ar, en, n, s->target, cut ? "…" : "");
+            break;
+        case TJ_PIN_RIGHT:
+            break;
+        }
     }
+    free(v);
 }
 
 static void check_arabic(struct tj_segment *s)

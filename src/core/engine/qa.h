@@ -1,6 +1,8 @@
-/* QA checks on a translated segment: every pin present, numbers preserved (Arabic-Indic
- * digits count as their ASCII digits), no Arabic left in the English, quotes and brackets
- * balanced, and a length ratio within reason. Findings are added to the segment's qa list. */
+/* QA checks on a translated segment: every pin's English present as often as the source has
+ * the term, in its sentence (repair.h: pin_missing, pin_doubled, pin_moved), numbers preserved
+ * (Arabic-Indic digits count as their ASCII digits), no Arabic left in the English, quotes and
+ * brackets balanced, and a length ratio within reason. Findings are added to the segment's qa
+ * list. */
 #ifndef TJ_QA_H
 #define TJ_QA_H
 

@@ -61,6 +61,15 @@ static void ap_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 2;
 }
 
+/* No markup: placeholders, else the English written in place. */
+static const enum tj_protect_kind ap_strategies[] = {TJ_PROTECT_PLACEHOLDER, TJ_PROTECT_INLINE};
+
+static enum tj_protect_kind kind_for(const struct tj_batch *batch)
+{
+    return tj_batch_protect(batch, ap_strategies, TJ_ARRAY_LEN(ap_strategies),
+                            TJ_PROTECT_PLACEHOLDER);
+}
+
 static size_t ap_item_bytes(const void *state, const struct tj_batch_item *item)
 {
     (void)state;
@@ -73,12 +82,12 @@ static enum tj_status ap_build(const void *state, const struct tj_batch *batch,
     const struct ap *s = state;
     struct tj_provider_limits lim = {0};
     ap_limits(state, &lim);
-    enum tj_status rc = tj_batch_check(batch, TJ_PROTECT_PLACEHOLDER, &lim, AP_NAME, diag);
+    enum tj_status rc = tj_batch_check(batch, kind_for(batch), &lim, AP_NAME, diag);
     if (rc != TJ_OK)
         return rc;
     const struct tj_batch_item *it = &batch->items[0];
     size_t n;
-    char *q = tj_protect(TJ_PROTECT_PLACEHOLDER, it->text, it->len, it->pins, it->npins, &n);
+    char *q = tj_protect(kind_for(batch), it->text, it->len, it->pins, it->npins, &n);
     char *eq = tj_url_escape(q, n);
     char *pair = tj_url_escape(s->langpair, strlen(s->langpair));
     tj_http_request_init(out, "POST", tj_url_join(s->base.url, "translate"));
@@ -115,7 +124,7 @@ static enum tj_perror ap_parse(const void *state, const struct tj_batch *batch,
                              root ? "no translation in the answer" : "an answer that is not JSON");
         goto out;
     }
-    tj_result_restore(&results[0], &batch->items[0], TJ_PROTECT_PLACEHOLDER, json_string_value(t),
+    tj_result_restore(&results[0], &batch->items[0], kind_for(batch), json_string_value(t),
                       json_string_length(t));
 out:
     json_decref(root);
@@ -139,4 +148,6 @@ const struct tj_provider_ops tj_provider_apertium = {
     .build_request = ap_build,
     .parse_response = ap_parse,
     .item_bytes = ap_item_bytes,
+    .strategies = ap_strategies,
+    .nstrategies = TJ_ARRAY_LEN(ap_strategies),
 };

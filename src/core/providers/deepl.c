@@ -103,10 +103,20 @@ static void deepl_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 4;
 }
 
-/* Pins as markup, unless the run's glossary gives their English. */
+/* Pins as markup, unless the run's glossary gives their English; a retry names another
+ * strategy (and then no glossary is sent). */
+static const enum tj_protect_kind deepl_strategies[] = {TJ_PROTECT_XML, TJ_PROTECT_PLACEHOLDER,
+                                                        TJ_PROTECT_INLINE};
+
+static bool use_glossary(const struct tj_batch *batch)
+{
+    return batch->glossary_id && batch->strategy == 0;
+}
+
 static enum tj_protect_kind kind_for(const struct tj_batch *batch)
 {
-    return tj_batch_has_pins(batch) && !batch->glossary_id ? TJ_PROTECT_XML : TJ_PROTECT_NONE;
+    return tj_batch_protect(batch, deepl_strategies, TJ_ARRAY_LEN(deepl_strategies),
+                            use_glossary(batch) ? TJ_PROTECT_NONE : TJ_PROTECT_XML);
 }
 
 static size_t deepl_item_bytes(const void *state, const struct tj_batch_item *item)
@@ -157,7 +167,7 @@ static enum tj_status deepl_build(const void *state, const struct tj_batch *batc
         json_object_set_new(body, "tag_handling", json_string("xml"));
         json_object_set_new(body, "ignore_tags", json_pack("[s]", "x"));
     }
-    if (batch->glossary_id)
+    if (use_glossary(batch))
         json_object_set_new(body, "glossary_id", json_string(batch->glossary_id));
     json_t *ctx = s->base.no_context ? NULL : context_json(batch);
     if (ctx)
@@ -359,4 +369,6 @@ const struct tj_provider_ops tj_provider_deepl = {
     .item_bytes = deepl_item_bytes,
     .native_request = deepl_native_request,
     .native_response = deepl_native_response,
+    .strategies = deepl_strategies,
+    .nstrategies = TJ_ARRAY_LEN(deepl_strategies),
 };

@@ -49,9 +49,14 @@ static void google_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 4;
 }
 
+/* notranslate spans with format=html; placeholders and the English in place as text. */
+static const enum tj_protect_kind google_strategies[] = {TJ_PROTECT_HTML_CLASS,
+                                                         TJ_PROTECT_PLACEHOLDER, TJ_PROTECT_INLINE};
+
 static enum tj_protect_kind kind_for(const struct tj_batch *batch)
 {
-    return tj_batch_has_pins(batch) ? TJ_PROTECT_HTML_CLASS : TJ_PROTECT_NONE;
+    return tj_batch_protect(batch, google_strategies, TJ_ARRAY_LEN(google_strategies),
+                            TJ_PROTECT_HTML_CLASS);
 }
 
 static size_t google_item_bytes(const void *state, const struct tj_batch_item *item)
@@ -81,7 +86,7 @@ static enum tj_status google_build(const void *state, const struct tj_batch *bat
     }
     json_t *body =
         json_pack("{s:o,s:s,s:s,s:s}", "q", q, "source", s->base.source_lang, "target",
-                  s->base.target_lang, "format", kind == TJ_PROTECT_NONE ? "text" : "html");
+                  s->base.target_lang, "format", kind == TJ_PROTECT_HTML_CLASS ? "html" : "text");
     const char *key = s->base.api_key ? s->base.api_key : "";
     char *ekey = tj_url_escape(key, strlen(key));
     char *path = tj_xasprintf("language/translate/v2?key=%s", ekey);
@@ -199,4 +204,6 @@ const struct tj_provider_ops tj_provider_google = {
     .build_request = google_build,
     .parse_response = google_parse,
     .item_bytes = google_item_bytes,
+    .strategies = google_strategies,
+    .nstrategies = TJ_ARRAY_LEN(google_strategies),
 };

@@ -45,9 +45,14 @@ static void lt_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 2;
 }
 
+/* Its HTML translator honours translate="no"; placeholders and the English in place go as
+ * format=text. */
+static const enum tj_protect_kind lt_strategies[] = {TJ_PROTECT_HTML, TJ_PROTECT_PLACEHOLDER,
+                                                     TJ_PROTECT_INLINE};
+
 static enum tj_protect_kind kind_for(const struct tj_batch *batch)
 {
-    return tj_batch_has_pins(batch) ? TJ_PROTECT_HTML : TJ_PROTECT_NONE;
+    return tj_batch_protect(batch, lt_strategies, TJ_ARRAY_LEN(lt_strategies), TJ_PROTECT_HTML);
 }
 
 static size_t lt_item_bytes(const void *state, const struct tj_batch_item *item)
@@ -155,4 +160,6 @@ const struct tj_provider_ops tj_provider_libretranslate = {
     .build_request = lt_build,
     .parse_response = lt_parse,
     .item_bytes = lt_item_bytes,
+    .strategies = lt_strategies,
+    .nstrategies = TJ_ARRAY_LEN(lt_strategies),
 };

@@ -80,10 +80,11 @@ static bool dictionary_fits(const struct tj_batch_item *item)
     return true;
 }
 
-/* True when the batch's pins travel as dictionary elements. */
+/* True when the batch's pins travel as dictionary elements (not on a retry that names a
+ * strategy). */
 static bool use_dictionary(const struct ms *s, const struct tj_batch *batch)
 {
-    if (!s->base.native_glossary || !tj_batch_has_pins(batch))
+    if (!s->base.native_glossary || !tj_batch_has_pins(batch) || batch->strategy)
         return false;
     for (size_t i = 0; i < batch->n; i++)
         if (!dictionary_fits(&batch->items[i]))
@@ -141,11 +142,16 @@ static char *strip_dictionary(const char *out, size_t len, size_t *n)
     return tj_buf_take(&b, n);
 }
 
+/* notranslate spans with textType=html; placeholders and the English in place as plain. */
+static const enum tj_protect_kind ms_strategies[] = {TJ_PROTECT_HTML_CLASS, TJ_PROTECT_PLACEHOLDER,
+                                                     TJ_PROTECT_INLINE};
+
 static enum tj_protect_kind kind_for(const struct ms *s, const struct tj_batch *batch)
 {
     if (use_dictionary(s, batch))
         return TJ_PROTECT_NONE; /* the service writes the English */
-    return tj_batch_has_pins(batch) ? TJ_PROTECT_HTML_CLASS : TJ_PROTECT_NONE;
+    return tj_batch_protect(batch, ms_strategies, TJ_ARRAY_LEN(ms_strategies),
+                            TJ_PROTECT_HTML_CLASS);
 }
 
 static size_t ms_item_bytes(const void *state, const struct tj_batch_item *item)
@@ -194,7 +200,7 @@ static enum tj_status ms_build(const void *state, const struct tj_batch *batch,
     char *from = tj_url_escape(s->base.source_lang, strlen(s->base.source_lang));
     char *to = tj_url_escape(s->base.target_lang, strlen(s->base.target_lang));
     char *path = tj_xasprintf("translate?api-version=3.0&from=%s&to=%s%s", from, to,
-                              kind == TJ_PROTECT_NONE ? "" : "&textType=html");
+                              kind == TJ_PROTECT_HTML_CLASS ? "&textType=html" : "");
     free(from);
     free(to);
     tj_http_request_init(out, "POST", tj_url_join(s->base.url, path));
@@ -303,4 +309,6 @@ const struct tj_provider_ops tj_provider_microsoft = {
     .build_request = ms_build,
     .parse_response = ms_parse,
     .item_bytes = ms_item_bytes,
+    .strategies = ms_strategies,
+    .nstrategies = TJ_ARRAY_LEN(ms_strategies),
 };

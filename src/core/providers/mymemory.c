@@ -50,6 +50,15 @@ static void mm_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 2;
 }
 
+/* No markup: placeholders, else the English written in place. */
+static const enum tj_protect_kind mm_strategies[] = {TJ_PROTECT_PLACEHOLDER, TJ_PROTECT_INLINE};
+
+static enum tj_protect_kind kind_for(const struct tj_batch *batch)
+{
+    return tj_batch_protect(batch, mm_strategies, TJ_ARRAY_LEN(mm_strategies),
+                            TJ_PROTECT_PLACEHOLDER);
+}
+
 static size_t mm_item_bytes(const void *state, const struct tj_batch_item *item)
 {
     (void)state;
@@ -62,12 +71,12 @@ static enum tj_status mm_build(const void *state, const struct tj_batch *batch,
     const struct mm *s = state;
     struct tj_provider_limits lim = {0};
     mm_limits(state, &lim);
-    enum tj_status rc = tj_batch_check(batch, TJ_PROTECT_PLACEHOLDER, &lim, MM_NAME, diag);
+    enum tj_status rc = tj_batch_check(batch, kind_for(batch), &lim, MM_NAME, diag);
     if (rc != TJ_OK)
         return rc;
     const struct tj_batch_item *it = &batch->items[0];
     size_t n;
-    char *q = tj_protect(TJ_PROTECT_PLACEHOLDER, it->text, it->len, it->pins, it->npins, &n);
+    char *q = tj_protect(kind_for(batch), it->text, it->len, it->pins, it->npins, &n);
     char *eq = tj_url_escape(q, n);
     char *pair = tj_xasprintf("%s|%s", s->base.source_lang, s->base.target_lang);
     char *epair = tj_url_escape(pair, strlen(pair));
@@ -198,7 +207,7 @@ static enum tj_perror mm_parse(const void *state, const struct tj_batch *batch,
                              MM_NAME ": no translation in the answer");
         goto out;
     }
-    tj_result_restore(&results[0], &batch->items[0], TJ_PROTECT_PLACEHOLDER, text, strlen(text));
+    tj_result_restore(&results[0], &batch->items[0], kind_for(batch), text, strlen(text));
 out:
     json_decref(root);
     return kind;
@@ -226,4 +235,6 @@ const struct tj_provider_ops tj_provider_mymemory = {
     .build_request = mm_build,
     .parse_response = mm_parse,
     .item_bytes = mm_item_bytes,
+    .strategies = mm_strategies,
+    .nstrategies = TJ_ARRAY_LEN(mm_strategies),
 };

@@ -72,6 +72,14 @@ static void oai_limits(const void *state, struct tj_provider_limits *out)
     out->concurrency = 2;
 }
 
+/* The glossary in the prompt; on a retry, the English also written in place of the Arabic. */
+static const enum tj_protect_kind oai_strategies[] = {TJ_PROTECT_PROMPT, TJ_PROTECT_INLINE};
+
+static enum tj_protect_kind kind_for(const struct tj_batch *batch)
+{
+    return tj_batch_protect(batch, oai_strategies, TJ_ARRAY_LEN(oai_strategies), TJ_PROTECT_PROMPT);
+}
+
 /* Appends the glossary lines for the pins of the batch, each pair once. */
 static void put_terms(struct tj_buf *b, const struct tj_batch *batch)
 {
@@ -144,12 +152,18 @@ static enum tj_status oai_build(const void *state, const struct tj_batch *batch,
     const struct oai *s = state;
     struct tj_provider_limits lim = {0};
     oai_limits(state, &lim);
-    enum tj_status rc = tj_batch_check(batch, TJ_PROTECT_PROMPT, &lim, OAI_NAME, diag);
+    enum tj_status rc = tj_batch_check(batch, kind_for(batch), &lim, OAI_NAME, diag);
     if (rc != TJ_OK)
         return rc;
+    enum tj_protect_kind kind = kind_for(batch);
     json_t *segs = json_array();
-    for (size_t i = 0; i < batch->n; i++)
-        json_array_append_new(segs, json_stringn(batch->items[i].text, batch->items[i].len));
+    for (size_t i = 0; i < batch->n; i++) {
+        const struct tj_batch_item *it = &batch->items[i];
+        size_t n;
+        char *t = tj_protect(kind, it->text, it->len, it->pins, it->npins, &n);
+        json_array_append_new(segs, json_stringn(t, n));
+        free(t);
+    }
     char *user = json_dumps(segs, JSON_COMPACT);
     json_decref(segs);
     char *sys = system_prompt(s, batch);
@@ -277,7 +291,7 @@ static enum tj_perror oai_parse(const void *state, const struct tj_batch *batch,
                                  OAI_NAME ": item %zu of the reply is not a string", i + 1);
             goto out;
         }
-        tj_result_restore(&results[i], &batch->items[i], TJ_PROTECT_PROMPT, json_string_value(t),
+        tj_result_restore(&results[i], &batch->items[i], kind_for(batch), json_string_value(t),
                           json_string_length(t));
     }
 out:
@@ -309,4 +323,6 @@ const struct tj_provider_ops tj_provider_openai = {
     .build_request = oai_build,
     .parse_response = oai_parse,
     .check_config = oai_check,
+    .strategies = oai_strategies,
+    .nstrategies = TJ_ARRAY_LEN(oai_strategies),
 };
