@@ -40,7 +40,8 @@ struct options {
     bool dry_run;
     struct tj_provider **chain; /* the chosen provider, then the fallbacks */
     size_t nchain;
-    struct tj_tm *tm; /* the translation memory, or NULL */
+    struct tj_consistency *names; /* names checked across the inputs of the run */
+    struct tj_tm *tm;             /* the translation memory, or NULL */
 };
 
 static int parse_long(const char *arg, long min, long max, long *out)
@@ -205,7 +206,9 @@ static void translate_one(const struct options *o, const struct tj_client_option
                                      .writer = j->w,
                                      .group = group,
                                      .done = job_done,
-                                     .done_ud = j};
+                                     .done_ud = j,
+                                     .consistency = o->names,
+                                     .name = name};
     j->pl = tj_pipeline_create(&cfg);
     j->status = tj_cli_pump(in, j->pl, &j->out, j->f, j->out_path);
     tj_input_lines_close(in);
@@ -344,6 +347,7 @@ static int run(int argc, char **argv)
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
+    o.names = tj_consistency_create(TJ_CONSISTENCY_BYTES);
     struct tj_client_options copts = {
         .jobs = (unsigned)o.jobs, .timeout = (double)o.timeout, .dry_run = o.dry_run};
     /* The memory serves what it holds and keeps each answer as it comes; the formats an editor
@@ -374,6 +378,7 @@ static int run(int argc, char **argv)
         tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
 out:
+    tj_consistency_destroy(o.names);
     tj_tm_close(o.tm);
     for (size_t i = 0; i < o.nchain; i++)
         tj_provider_destroy(o.chain[i]);

@@ -71,6 +71,10 @@ static void whole(const char *text, enum tj_format fmt, struct tj_buf *out)
     struct tj_client_stats st = {0};
     tj_client_translate_chain(&offline, 1, &doc, NULL, &st, NULL);
     tj_qa_document(&doc);
+    /* The names of the whole document, as the pipeline checks them window by window. */
+    struct tj_consistency *names = tj_consistency_create(TJ_CONSISTENCY_BYTES);
+    tj_consistency_window(names, tj_consistency_begin(names), NULL, &doc);
+    tj_consistency_destroy(names);
     struct tj_write_meta meta = {"offline", &st, "in.ar.txt"};
     if (fmt == TJ_FORMAT_TEXT)
         tj_write_text(&doc, out);

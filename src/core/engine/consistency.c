@@ -144,7 +144,6 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
             free(w);
         }
     } else {
-        tj_buf_puts(&v, "");
         put_field(&v, rendering);
         tj_buf_puts(&v, US);
         put_field(&v, arabic);

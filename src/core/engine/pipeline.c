@@ -47,7 +47,10 @@ struct tj_pipeline {
     size_t total;   /* segments so far */
     size_t failed0; /* stats->failed at the start */
     enum tj_status rc;
-    struct tj_diag diag; /* the first engine error, or "" */
+    struct tj_diag diag;         /* the first engine error, or "" */
+    struct tj_consistency *cons; /* cfg.consistency, or own */
+    struct tj_consistency *own;
+    unsigned doc; /* this input's number in cons */
 };
 
 /* A window waiting in a group; a closed pipeline's last one carries `last`. */
@@ -83,6 +86,10 @@ struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg)
         pl->batch = lim.max_segments;
     }
     tj_document_init(&pl->window);
+    pl->cons = cfg->consistency;
+    if (!pl->cons)
+        pl->cons = pl->own = tj_consistency_create(TJ_CONSISTENCY_BYTES);
+    pl->doc = tj_consistency_begin(pl->cons);
     return pl;
 }
 
@@ -107,6 +114,7 @@ static void run_window(struct tj_pipeline *pl)
         if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0])
             memcpy(pl->diag.message, sub.message, sizeof sub.message);
         tj_qa_document(w);
+        tj_consistency_window(pl->cons, pl->doc, pl->cfg.name, w);
     }
     if (pl->cfg.writer)
         for (size_t b = 0; b < w->nblocks; b++)
@@ -178,6 +186,7 @@ void tj_pipeline_destroy(struct tj_pipeline *pl)
     if (!pl)
         return;
     tj_document_finish(&pl->window);
+    tj_consistency_destroy(pl->own);
     free(pl);
 }
 
@@ -227,8 +236,10 @@ void tj_pipeline_group_flush(struct tj_pipeline_group *g)
         if (rc != TJ_ERR_PARTIAL && sub.message[0] && !pl->diag.message[0] &&
             (st[i].failed || st[i].fallbacks))
             memcpy(pl->diag.message, sub.message, sizeof sub.message);
-        if (g->nchain > 0)
+        if (g->nchain > 0) {
             tj_qa_document(&w->doc);
+            tj_consistency_window(pl->cons, pl->doc, pl->cfg.name, &w->doc);
+        }
         if (pl->cfg.writer)
             for (size_t b = 0; b < w->doc.nblocks; b++)
                 tj_writer_block(pl->cfg.writer, &w->doc.blocks[b]);

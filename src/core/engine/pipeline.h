@@ -13,6 +13,7 @@
 #define TJ_PIPELINE_H
 
 #include "client.h"
+#include "consistency.h"
 #include "document.h"
 #include "glossary.h"
 #include "segment.h"
@@ -53,6 +54,10 @@ struct tj_pipeline_config {
     struct tj_pipeline_group *group;
     tj_pipeline_done_fn done; /* for tj_pipeline_close */
     void *done_ud;
+    /* Names checked across windows (consistency.h): a state the inputs of a run share, so that
+     * they are checked across inputs too; NULL: the pipeline keeps one for its input alone. */
+    struct tj_consistency *consistency;
+    const char *name; /* the input's name in the findings of later inputs; may be NULL */
 };
 
 struct tj_pipeline;
