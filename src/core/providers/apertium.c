@@ -112,7 +112,8 @@ static enum tj_perror ap_parse(const void *state, const struct tj_batch *batch,
         const char *detail = json_string_value(json_object_get(root, "explanation"));
         if (!detail)
             detail = tj_json_error_text(root);
-        kind = tj_perror_from_status(resp, err, AP_NAME, NULL, detail);
+        /* APy takes no key, but one given by mistake must not come back in a message. */
+        kind = tj_perror_from_status(resp, err, AP_NAME, s->base.api_key, detail);
         if (detail && strstr(detail, "pair"))
             snprintf(err->message + strlen(err->message),
                      sizeof err->message - strlen(err->message), " (%s)", s->langpair);
