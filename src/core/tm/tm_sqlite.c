@@ -242,15 +242,22 @@ enum tj_status tj_tm_sqlite_open(struct tj_tm *tm, const char *path, struct tj_d
     /* WAL: readers never wait for the writer, and each commit is one append. NORMAL syncs at
      * checkpoints only: a killed process loses nothing committed (a power cut may lose the last
      * commits). */
-    sqlite3_stmt *jm;
-    rc = sqlite3_prepare_v2(tm->sq->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(jm);
-        if (rc == SQLITE_ROW) {
-            const char *mode = (const char *)sqlite3_column_text(jm, 0);
-            rc = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
+    /* Two processes opening a new file at once: the change of journal mode can answer BUSY
+     * without waiting through the busy handler, so it is tried again for a while. */
+    for (int attempt = 0;; attempt++) {
+        sqlite3_stmt *jm;
+        rc = sqlite3_prepare_v2(tm->sq->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(jm);
+            if (rc == SQLITE_ROW) {
+                const char *mode = (const char *)sqlite3_column_text(jm, 0);
+                rc = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
+            }
+            sqlite3_finalize(jm);
         }
-        sqlite3_finalize(jm);
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || attempt >= 100)
+            break;
+        sqlite3_sleep(50);
     }
     if (rc != SQLITE_OK && rc != SQLITE_DONE) {
         st = db_error(tm, rc, diag, "cannot open it");
