@@ -9,7 +9,9 @@ What a reader sees in each segment's target is judged (pins.py): no pin is silen
 pin is right or its segment's qa says it is not (pin_missing, pin_doubled); most come out right
 after repair, and the repairs are told (pin_repaired, naming the strategy). Then two faults
 with a known outcome: markup that comes back lowercased is rewritten in place (one request),
-markup that vanishes is sent again with placeholders (one more request, every pin right).
+markup that vanishes is sent again with placeholders (one more request, every pin right), and
+markup and placeholders that vanish where Microsoft's dynamic dictionary holds are sent again
+with the dictionary.
 
 usage: test_mangle.py TARJIM FAKE_PROVIDER SOURCE_DIR"""
 import glob
@@ -140,6 +142,17 @@ try:
           f"drop-protected: every pin right, one retry request ({doc['stats']['requests']})")
     check(pins.repairs(doc).get("retry-placeholder", 0) > 0,
           f"drop-protected: told as retries with placeholders ({pins.repairs(doc)})")
+    # Markup and placeholders that vanish where the service's own dictionary holds: Microsoft's
+    # segments go again with placeholders, then with the dynamic dictionary (no native glossary
+    # asked for), which puts every pin right: three requests in all.
+    control(port, "/_faults", "drop-markup")
+    r, doc = translate("microsoft", f"http://127.0.0.1:{port}/microsoft", articles[-1], {})
+    judged = pins.judge(doc, spellings)
+    check(judged and all(v == "right" for v, *_ in judged) and doc["stats"]["requests"] == 3,
+          f"drop-markup: every pin right after the dictionary retry ({doc['stats']['requests']} "
+          f"requests, {sum(v == 'right' for v, *_ in judged)}/{len(judged)} right)")
+    check(pins.repairs(doc).get("retry-native", 0) > 0,
+          f"drop-markup: told as retries with the service's dictionary ({pins.repairs(doc)})")
     fp.terminate()
     fp.wait()
 finally:

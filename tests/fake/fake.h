@@ -53,6 +53,7 @@ enum fake_flag {
     FK_FENCE = 1u << 17,
     FK_CHATTER = 1u << 18,
     FK_LENGTH = 1u << 19,
+    FK_DROP_MARKUP = 1u << 20,
 };
 
 /* Faults that end the request before a translation is produced. */

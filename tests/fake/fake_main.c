@@ -100,6 +100,7 @@ static const struct {
     {"drop-close", FK_DROP_CLOSE},
     {"alter-protected", FK_ALTER},
     {"drop-protected", FK_DROP_PROTECTED},
+    {"drop-markup", FK_DROP_MARKUP},
     {"mangle-placeholders", FK_PLACEHOLDERS},
     {"rtl-style", FK_RTL_STYLE},
     {"quota", FK_QUOTA},

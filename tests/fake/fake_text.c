@@ -937,7 +937,7 @@ static char *translate_spans(const char *src, size_t len, const struct fake_tr_o
             unsigned f = opts->flags;
             const char *inner = src + t.end;
             size_t inner_len = end.start - t.end;
-            if (f & FK_DROP_PROTECTED) {
+            if (f & (FK_DROP_PROTECTED | FK_DROP_MARKUP)) {
                 /* the whole element is lost */
             } else if (f & FK_UNWRAP) {
                 fbuf_add(&e.out, inner, inner_len);
@@ -1372,10 +1372,37 @@ static char *mangle(const char *src, size_t len, char *out, struct mspans *m,
     return fbuf_take(&res);
 }
 
+/* out without its placeholders (⟦N⟧), and the space before each. */
+static char *drop_placeholders(char *out)
+{
+    struct fbuf b = {0};
+    const char *s = out;
+    for (const char *p; (p = strstr(s, "\u27E6")) != NULL;) {
+        const char *q = p + 3;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (q == p + 3 || strncmp(q, "\u27E7", 3) != 0) {
+            fbuf_add(&b, s, (size_t)(q - s));
+            s = q;
+            continue;
+        }
+        const char *keep = p;
+        if (keep > s && keep[-1] == ' ')
+            keep--;
+        fbuf_add(&b, s, (size_t)(keep - s));
+        s = q + 3;
+    }
+    fbuf_puts(&b, s);
+    free(out);
+    return fbuf_take(&b);
+}
+
 char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opts)
 {
     struct mspans m = {0};
     char *out = translate_spans(src, len, opts, opts->mangle > 0 ? &m : NULL);
+    if (opts->flags & FK_DROP_MARKUP)
+        out = drop_placeholders(out);
     if (opts->mangle > 0) {
         find_spans(src, len, out, opts, &m);
         if (m.n)

@@ -34,6 +34,8 @@ const char *tj_protect_name(enum tj_protect_kind kind)
         return "prompt";
     case TJ_PROTECT_INLINE:
         return "inline";
+    case TJ_PROTECT_NATIVE:
+        return "native";
     case TJ_PROTECT_NONE:
         break;
     }
@@ -119,7 +121,7 @@ static size_t clitic_start(const char *text, size_t floor, size_t pin_start)
 static void protect_into(struct tj_buf *b, enum tj_protect_kind kind, const char *text, size_t len,
                          const struct tj_pin *pins, size_t npins)
 {
-    if (kind == TJ_PROTECT_NONE || kind == TJ_PROTECT_PROMPT) {
+    if (kind == TJ_PROTECT_NONE || kind == TJ_PROTECT_PROMPT || kind == TJ_PROTECT_NATIVE) {
         tj_buf_append(b, text, len);
         return;
     }

@@ -29,6 +29,9 @@ enum tj_protect_kind {
     TJ_PROTECT_PLACEHOLDER, /* ⟦N⟧ for pin N (1-based), the English put back after */
     TJ_PROTECT_PROMPT,      /* the Arabic as it is; the English travels in the prompt */
     TJ_PROTECT_INLINE,      /* the English written in place of the Arabic, as plain text */
+    TJ_PROTECT_NATIVE,      /* the service's own glossary means (a glossary it holds, or a
+                               dictionary in the request) write the English; the text as it is
+                               here, checked as NONE is */
 };
 
 /* How a pin came back from the engine (tj_protect_restore_report). */
@@ -77,7 +80,7 @@ char *tj_protect_restore_report(enum tj_protect_kind kind, const struct tj_pin *
                                 const char *out, size_t len, struct tj_pin_report *report);
 
 /* The name of a strategy for messages: "html", "xml", "placeholder", "prompt", "inline",
- * "none". Static. */
+ * "native", "none". Static. */
 const char *tj_protect_name(enum tj_protect_kind kind);
 
 /* How the Latin words s[0..n) read against a term whose English is english and whose Arabic is

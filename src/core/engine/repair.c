@@ -677,13 +677,14 @@ static void relay_send(void *ud, const struct tj_dispatch_sent *sent, size_t n)
 }
 
 /* The strategies a repair tries after the first, in order: the provider's, less the one the
- * first attempt used (unless that was its native glossary). Returns how many, in ks. */
+ * first attempt used (its native glossary, or its first strategy). Returns how many, in ks. */
 static size_t ladder(struct tj_provider *p, size_t *ks, size_t max)
 {
     size_t n = 0, count = tj_provider_strategies(p);
-    enum tj_protect_kind first = tj_provider_strategy(p, 0);
+    enum tj_protect_kind first =
+        tj_provider_native(p) ? TJ_PROTECT_NATIVE : tj_provider_strategy(p, 0);
     for (size_t k = 1; k <= count && n < max; k++)
-        if (tj_provider_native(p) || tj_provider_strategy(p, k) != first)
+        if (tj_provider_strategy(p, k) != first)
             ks[n++] = k;
     return n;
 }
@@ -764,7 +765,8 @@ void tj_repair_run(struct tj_provider *p, struct tj_dispatch_item *items, size_t
                         const struct tj_repair_note *local = note_for(&rn, q);
                         const char *how = kind == TJ_PROTECT_PLACEHOLDER ? "placeholders"
                                           : kind == TJ_PROTECT_INLINE    ? "the English in place"
-                                                                         : tj_protect_name(kind);
+                                          : kind == TJ_PROTECT_NATIVE ? "the service's own glossary"
+                                                                      : tj_protect_name(kind);
                         if (before[q] != TJ_PIN_RIGHT && after[q] == TJ_PIN_RIGHT && local)
                             add_note(&kept, q, name, "sent again with %s, then %s: %s", how,
                                      local->strategy, local->detail);

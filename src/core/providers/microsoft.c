@@ -80,11 +80,21 @@ static bool dictionary_fits(const struct tj_batch_item *item)
     return true;
 }
 
-/* True when the batch's pins travel as dictionary elements (not on a retry that names a
- * strategy). */
+/* notranslate spans with textType=html; placeholders; the dynamic dictionary (needing no
+ * glossary on the service, it is a retry's strategy too when the run has no native glossary);
+ * the English in place as plain text. */
+static const enum tj_protect_kind ms_strategies[] = {TJ_PROTECT_HTML_CLASS, TJ_PROTECT_PLACEHOLDER,
+                                                     TJ_PROTECT_NATIVE, TJ_PROTECT_INLINE};
+
+/* True when the batch's pins travel as dictionary elements: with a native glossary, unless a
+ * retry names another strategy; on a retry that names the dictionary. */
 static bool use_dictionary(const struct ms *s, const struct tj_batch *batch)
 {
-    if (!s->base.native_glossary || !tj_batch_has_pins(batch) || batch->strategy)
+    bool asked = batch->strategy
+                     ? tj_batch_protect(batch, ms_strategies, TJ_ARRAY_LEN(ms_strategies),
+                                        TJ_PROTECT_HTML_CLASS) == TJ_PROTECT_NATIVE
+                     : s->base.native_glossary;
+    if (!asked || !tj_batch_has_pins(batch))
         return false;
     for (size_t i = 0; i < batch->n; i++)
         if (!dictionary_fits(&batch->items[i]))
@@ -142,16 +152,14 @@ static char *strip_dictionary(const char *out, size_t len, size_t *n)
     return tj_buf_take(&b, n);
 }
 
-/* notranslate spans with textType=html; placeholders and the English in place as plain. */
-static const enum tj_protect_kind ms_strategies[] = {TJ_PROTECT_HTML_CLASS, TJ_PROTECT_PLACEHOLDER,
-                                                     TJ_PROTECT_INLINE};
-
 static enum tj_protect_kind kind_for(const struct ms *s, const struct tj_batch *batch)
 {
     if (use_dictionary(s, batch))
         return TJ_PROTECT_NONE; /* the service writes the English */
-    return tj_batch_protect(batch, ms_strategies, TJ_ARRAY_LEN(ms_strategies),
-                            TJ_PROTECT_HTML_CLASS);
+    enum tj_protect_kind kind =
+        tj_batch_protect(batch, ms_strategies, TJ_ARRAY_LEN(ms_strategies), TJ_PROTECT_HTML_CLASS);
+    /* The dictionary asked for where some pin cannot stand in its markup. */
+    return kind == TJ_PROTECT_NATIVE ? TJ_PROTECT_INLINE : kind;
 }
 
 static size_t ms_item_bytes(const void *state, const struct tj_batch_item *item)
