@@ -702,6 +702,38 @@ void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
     res->pin_report = rep;
 }
 
+enum tj_perror tj_results_from_json(const struct tj_batch *batch, const json_t *root, json_t *arr,
+                                    const char *field, enum tj_protect_kind kind,
+                                    tj_result_fix_fn fix, const void *state, const char *provider,
+                                    long status, struct tj_result *results,
+                                    struct tj_provider_error *err)
+{
+    bool list = json_is_array(arr);
+    size_t n = list ? json_array_size(arr) : arr && batch->n == 1 ? 1 : 0;
+    if (n != batch->n)
+        return tj_perror_set(
+            err, TJ_PERR_PROTOCOL, status, NULL, "%s: %s (%zu translations for %zu segments)",
+            provider, root ? "unexpected answer" : "an answer that is not JSON", n, batch->n);
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = list ? json_array_get(arr, i) : arr;
+        json_t *t = field ? json_object_get(e, field) : e;
+        if (!json_is_string(t))
+            return tj_perror_set(err, TJ_PERR_PROTOCOL, status, NULL,
+                                 "%s: translation %zu has no %s", provider, i + 1,
+                                 field ? field : "text");
+        if (fix) {
+            size_t len;
+            char *fixed = fix(state, json_string_value(t), json_string_length(t), &len);
+            tj_result_restore(&results[i], &batch->items[i], kind, fixed, len);
+            free(fixed);
+        } else {
+            tj_result_restore(&results[i], &batch->items[i], kind, json_string_value(t),
+                              json_string_length(t));
+        }
+    }
+    return TJ_PERR_NONE;
+}
+
 enum tj_protect_kind tj_batch_protect(const struct tj_batch *batch,
                                       const enum tj_protect_kind *strategies, size_t n,
                                       enum tj_protect_kind own)

@@ -126,6 +126,20 @@ void tj_result_set(struct tj_result *res, const struct tj_batch_item *item, char
 void tj_result_restore(struct tj_result *res, const struct tj_batch_item *item,
                        enum tj_protect_kind kind, const char *out, size_t len);
 
+/* Restores each translation of a JSON answer into results[0..batch->n): arr is the answer's
+ * array of them (or, for a batch of one, the one element itself; NULL when the answer has
+ * none), element i holding its text in member field (NULL: element i is the text). Each text
+ * is restored with kind, or first passed through fix (may be NULL), which returns a new string
+ * and its length. Returns TJ_PERR_NONE, or TJ_PERR_PROTOCOL in *err, named for provider, when
+ * the count is not the batch's or an element has no text (root: the parsed answer, NULL when
+ * it was not JSON; status: the answer's). */
+typedef char *(*tj_result_fix_fn)(const void *state, const char *text, size_t len, size_t *out_len);
+enum tj_perror tj_results_from_json(const struct tj_batch *batch, const json_t *root, json_t *arr,
+                                    const char *field, enum tj_protect_kind kind,
+                                    tj_result_fix_fn fix, const void *state, const char *provider,
+                                    long status, struct tj_result *results,
+                                    struct tj_provider_error *err);
+
 /* True when some item of the batch has pins. */
 bool tj_batch_has_pins(const struct tj_batch *batch);
 /* How the batch's pins travel for a provider whose strategies are strategies[0..n): the one

@@ -213,24 +213,8 @@ static enum tj_perror deepl_parse(const void *state, const struct tj_batch *batc
         goto out;
     }
     json_t *tr = json_is_object(root) ? json_object_get(root, "translations") : NULL;
-    if (!json_is_array(tr) || json_array_size(tr) != batch->n) {
-        kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                             DEEPL_NAME ": %s (%zu translations for %zu segments)",
-                             root ? "unexpected answer" : "an answer that is not JSON",
-                             json_is_array(tr) ? json_array_size(tr) : 0, batch->n);
-        goto out;
-    }
-    enum tj_protect_kind pk = kind_for(batch);
-    for (size_t i = 0; i < batch->n; i++) {
-        json_t *t = json_object_get(json_array_get(tr, i), "text");
-        if (!json_is_string(t)) {
-            kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                                 DEEPL_NAME ": translation %zu has no text", i + 1);
-            goto out;
-        }
-        tj_result_restore(&results[i], &batch->items[i], pk, json_string_value(t),
-                          json_string_length(t));
-    }
+    kind = tj_results_from_json(batch, root, json_is_array(tr) ? tr : NULL, "text", kind_for(batch),
+                                NULL, NULL, DEEPL_NAME, resp->status, results, err);
 out:
     json_decref(root);
     return kind;

@@ -117,25 +117,10 @@ static enum tj_perror lt_parse(const void *state, const struct tj_batch *batch,
         goto out;
     }
     json_t *tt = json_is_object(root) ? json_object_get(root, "translatedText") : NULL;
-    size_t n = json_is_array(tt) ? json_array_size(tt) : json_is_string(tt) ? 1 : 0;
-    if (!tt || n != batch->n) {
-        kind =
-            tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                          LT_NAME ": %s (%zu translations for %zu segments)",
-                          root ? "unexpected answer" : "an answer that is not JSON", n, batch->n);
-        goto out;
-    }
-    enum tj_protect_kind pk = kind_for(batch);
-    for (size_t i = 0; i < n; i++) {
-        json_t *t = json_is_array(tt) ? json_array_get(tt, i) : tt;
-        if (!json_is_string(t)) {
-            kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                                 LT_NAME ": translation %zu is not a string", i + 1);
-            goto out;
-        }
-        tj_result_restore(&results[i], &batch->items[i], pk, json_string_value(t),
-                          json_string_length(t));
-    }
+    /* A batch of one may come back as a string rather than an array of one. */
+    kind =
+        tj_results_from_json(batch, root, json_is_array(tt) || json_is_string(tt) ? tt : NULL, NULL,
+                             kind_for(batch), NULL, NULL, LT_NAME, resp->status, results, err);
 out:
     json_decref(root);
     return kind;

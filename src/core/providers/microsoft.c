@@ -127,9 +127,10 @@ static char *dictionary_text(const struct tj_batch_item *item, size_t *len)
 }
 
 /* out[0..len) with any dictionary element the service left in place replaced by its
- * translation attribute. Returns a new string, its length in *n. */
-static char *strip_dictionary(const char *out, size_t len, size_t *n)
+ * translation attribute. Returns a new string, its length in *n. (A tj_result_fix_fn.) */
+static char *strip_dictionary(const void *state, const char *out, size_t len, size_t *n)
 {
+    (void)state;
     struct tj_buf b;
     tj_buf_init(&b, 0);
     size_t at = 0;
@@ -262,33 +263,20 @@ static enum tj_perror ms_parse(const void *state, const struct tj_batch *batch,
         kind = ms_error(s, resp, root, err);
         goto out;
     }
-    if (!json_is_array(root) || json_array_size(root) != batch->n) {
-        kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                             MS_NAME ": %s (%zu translations for %zu segments)",
-                             root ? "unexpected answer" : "an answer that is not JSON",
-                             json_is_array(root) ? json_array_size(root) : 0, batch->n);
-        goto out;
-    }
-    bool dict = use_dictionary(s, batch);
-    enum tj_protect_kind pk = kind_for(s, batch);
-    for (size_t i = 0; i < batch->n; i++) {
-        json_t *tr = json_object_get(json_array_get(root, i), "translations");
-        json_t *t = json_object_get(json_array_get(tr, 0), "text");
-        if (!json_is_string(t)) {
-            kind = tj_perror_set(err, TJ_PERR_PROTOCOL, resp->status, NULL,
-                                 MS_NAME ": element %zu has no translation", i + 1);
-            goto out;
-        }
-        if (dict) {
-            size_t n;
-            char *clean = strip_dictionary(json_string_value(t), json_string_length(t), &n);
-            tj_result_restore(&results[i], &batch->items[i], pk, clean, n);
-            free(clean);
-        } else {
-            tj_result_restore(&results[i], &batch->items[i], pk, json_string_value(t),
-                              json_string_length(t));
+    /* [{"translations": [{"text", "to"}]}]: the first translation of each element. */
+    json_t *texts = NULL;
+    if (json_is_array(root)) {
+        texts = json_array();
+        for (size_t i = 0; i < json_array_size(root); i++) {
+            json_t *tr = json_object_get(json_array_get(root, i), "translations");
+            json_t *t = json_object_get(json_array_get(tr, 0), "text");
+            json_array_append(texts, t ? t : json_null());
         }
     }
+    kind = tj_results_from_json(batch, root, texts, NULL, kind_for(s, batch),
+                                use_dictionary(s, batch) ? strip_dictionary : NULL, NULL, MS_NAME,
+                                resp->status, results, err);
+    json_decref(texts);
 out:
     json_decref(root);
     return kind;
