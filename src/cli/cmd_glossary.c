@@ -45,37 +45,51 @@ static const struct option match_opts[] = {
     {"help", no_argument, NULL, 'h'},           {0},
 };
 
-static int run_match(int argc, char **argv)
+/* Parses the options of a subcommand that takes those of opts: glossaries, date and status
+ * into *gl; export's format into *format (may be NULL). Returns -1 to go on, else the exit
+ * status to return (0 after --help). */
+static int parse_opts(int argc, char **argv, const struct option *opts, const char *shortopts,
+                      struct tj_cli_glossaries *gl, const char **format)
 {
-    struct tj_cli_glossaries gl = {0};
-    int status = 0, c;
+    int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":g:h", match_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         switch (c) {
         case 'g':
-            tj_cli_glossaries_add(&gl, optarg);
+            tj_cli_glossaries_add(gl, optarg);
             break;
         case 'G':
-            gl.no_default = true;
+            gl->no_default = true;
             break;
         case 'Y':
-            gl.date = optarg;
+            gl->date = optarg;
             break;
         case 'P':
-            gl.proposed = true;
+            gl->proposed = true;
+            break;
+        case 'f':
+            *format = optarg;
             break;
         case 'h':
             fputs(tj_cmd_glossary.usage, stdout);
-            goto out;
+            return 0;
         case ':':
-            status = tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
+            return tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
         default:
-            status = tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
-            goto out;
+            return tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    return -1;
+}
+
+static int run_match(int argc, char **argv)
+{
+    struct tj_cli_glossaries gl = {0};
+    int status = parse_opts(argc, argv, match_opts, ":g:h", &gl, NULL);
+    if (status >= 0)
+        goto out;
+    status = 0;
     struct tj_glossary *g;
     status = tj_cli_load_glossaries(&gl, &g);
     if (status)
@@ -195,31 +209,14 @@ static const struct option export_opts[] = {
 /* glossary export: the files' entries in one format on standard output. */
 static int run_export(int argc, char **argv)
 {
-    const char *format = NULL, *date_arg = NULL;
-    bool proposed = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:h", export_opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            format = optarg;
-            break;
-        case 'Y':
-            date_arg = optarg;
-            break;
-        case 'P':
-            proposed = true;
-            break;
-        case 'h':
-            fputs(tj_cmd_glossary.usage, stdout);
-            return 0;
-        case ':':
-            return tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    const char *format = NULL;
+    struct tj_cli_glossaries gl = {0};
+    int st = parse_opts(argc, argv, export_opts, ":f:h", &gl, &format);
+    tj_cli_glossaries_finish(&gl); /* only its date and status are used */
+    if (st >= 0)
+        return st;
+    const char *date_arg = gl.date;
+    bool proposed = gl.proposed;
     if (!format || (strcmp(format, "tsv") && strcmp(format, "tbx") && strcmp(format, "deepl")))
         return tj_cli_usage(&tj_cmd_glossary, "export needs --format tsv, tbx or deepl");
     if (optind == argc)
@@ -264,34 +261,10 @@ static int run_export(int argc, char **argv)
 static int run_suggest(int argc, char **argv)
 {
     struct tj_cli_glossaries gl = {0};
-    int status = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":g:h", match_opts, NULL)) != -1) {
-        switch (c) {
-        case 'g':
-            tj_cli_glossaries_add(&gl, optarg);
-            break;
-        case 'G':
-            gl.no_default = true;
-            break;
-        case 'Y':
-            gl.date = optarg;
-            break;
-        case 'P':
-            gl.proposed = true;
-            break;
-        case 'h':
-            fputs(tj_cmd_glossary.usage, stdout);
-            goto out;
-        case ':':
-            status = tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            status = tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
-            goto out;
-        }
-    }
+    int status = parse_opts(argc, argv, match_opts, ":g:h", &gl, NULL);
+    if (status >= 0)
+        goto out;
+    status = 0;
     struct tj_glossary *g;
     status = tj_cli_load_glossaries(&gl, &g);
     if (status)
