@@ -187,6 +187,18 @@ char *fake_translate(const char *src, size_t len, const struct fake_tr_opts *opt
 /* fake_translate of each of n sources; a malloc'd array of malloc'd strings. */
 char **fake_translate_all(const char *const *src, size_t n, const struct fake_tr_opts *opts);
 void fake_free_all(char **texts, size_t n);
+
+/* Terms a service writes itself (a DeepL glossary's, Microsoft's dictionary elements) kept
+ * through the translation: each term added writes a token of Latin letters (which the word
+ * table keeps), tagged with four capitals, and restore replaces the tokens by the terms. */
+struct fake_terms {
+    const char *tag; /* e.g. "ZQGL": four capitals */
+    char **targets;  /* by token number */
+    size_t n;
+};
+void fake_terms_add(struct fake_terms *t, struct fbuf *b, const char *target, size_t len);
+void fake_terms_restore(const struct fake_terms *t, char **text);
+void fake_terms_free(struct fake_terms *t);
 /* Decodes HTML character references in place, as Python's html.unescape does for the common
  * ones (LibreTranslate runs it on every output). */
 void fake_html_unescape(char *s);

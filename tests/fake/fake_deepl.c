@@ -412,11 +412,6 @@ static void glossary_route(struct fake_req *req, struct fake_resp *resp, const c
 /* Applying a glossary: each entry found in a text is replaced by a token the word table keeps
  * (Latin letters only), and the token by the entry's target once the text is translated. */
 
-struct applied {
-    char **targets; /* by token number */
-    size_t n;
-};
-
 /* The code point at s[*i] (valid UTF-8, from a JSON string); advances *i. */
 static uint32_t utf8_at(const char *s, size_t *i)
 {
@@ -441,20 +436,6 @@ static uint32_t utf8_at(const char *s, size_t *i)
 static bool in_word(uint32_t cp)
 {
     return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0670 && cp <= 0x06D5) || cp == 0x0640;
-}
-
-static void put_token(struct fbuf *b, size_t k)
-{
-    char t[16];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('a' + k % 26);
-        k /= 26;
-    } while (k && n < sizeof t);
-    fbuf_puts(b, "ZQGL");
-    while (n)
-        fbuf_putc(b, t[--n]);
-    fbuf_putc(b, 'Q');
 }
 
 /* The English of a preposition written before a term (ب ل ك), or NULL. */
@@ -486,9 +467,10 @@ static long entry_at(const struct glossary *g, const char *s, size_t at, size_t 
 /* text with g's entries replaced by tokens (their targets in ap). The faults that undo
  * protection undo the glossary too: with unwrap no entry is applied (the Arabic is translated
  * as any), with drop-protected the terms vanish. */
-static char *glossary_apply(const struct glossary *g, const char *text, struct applied *ap,
+static char *glossary_apply(const struct glossary *g, const char *text, struct fake_terms *ap,
                             unsigned flags)
 {
+    ap->tag = "ZQGL";
     if (flags & FK_UNWRAP)
         return fake_xstrdup(text);
     struct fbuf b = {0};
@@ -521,9 +503,7 @@ static char *glossary_apply(const struct glossary *g, const char *text, struct a
                     if (pre[c])
                         fbuf_printf(&b, "%s ", pre[c]);
                 if (!(flags & FK_DROP_PROTECTED)) {
-                    put_token(&b, ap->n);
-                    ap->targets = fake_xrealloc(ap->targets, (ap->n + 1) * sizeof *ap->targets);
-                    ap->targets[ap->n++] = fake_xstrdup(g->e[k].target);
+                    fake_terms_add(ap, &b, g->e[k].target, strlen(g->e[k].target));
                 }
                 i = at + len;
                 word_start = false;
@@ -539,48 +519,10 @@ static char *glossary_apply(const struct glossary *g, const char *text, struct a
     return fbuf_take(&b);
 }
 
-/* Replaces the tokens in *text by their targets. */
-static void glossary_restore(char **text, const struct applied *ap)
-{
-    if (!ap->n)
-        return;
-    struct fbuf b = {0};
-    const char *s = *text;
-    while (*s) {
-        const char *t = strstr(s, "ZQGL");
-        if (!t) {
-            fbuf_puts(&b, s);
-            break;
-        }
-        fbuf_add(&b, s, (size_t)(t - s));
-        const char *p = t + 4;
-        size_t k = 0;
-        while (*p >= 'a' && *p <= 'z')
-            k = k * 26 + (size_t)(*p++ - 'a');
-        if (*p == 'Q' && p > t + 4 && k < ap->n) {
-            fbuf_puts(&b, ap->targets[k]);
-            s = p + 1;
-        } else {
-            fbuf_add(&b, t, 4);
-            s = t + 4;
-        }
-    }
-    free(*text);
-    *text = fbuf_take(&b);
-}
-
-static void applied_free(struct applied *ap)
-{
-    for (size_t i = 0; i < ap->n; i++)
-        free(ap->targets[i]);
-    free(ap->targets);
-    memset(ap, 0, sizeof *ap);
-}
-
 /* The glossary a translation names, applied to its texts. */
 struct glossary_use {
-    char **texts;       /* the texts with the entries as tokens, or NULL */
-    struct applied *ap; /* per text */
+    char **texts;          /* the texts with the entries as tokens, or NULL */
+    struct fake_terms *ap; /* per text */
 };
 
 /* Applies glossary id (key's) to texts[0..n) into use; false after answering an error (an id
@@ -624,7 +566,7 @@ static void glossary_use_free(struct glossary_use *use, size_t n)
         return;
     for (size_t i = 0; i < n; i++) {
         free(use->texts[i]);
-        applied_free(&use->ap[i]);
+        fake_terms_free(&use->ap[i]);
     }
     free(use->texts);
     free(use->ap);
@@ -845,7 +787,7 @@ static void deepl_handle(struct fake_req *req, struct fake_resp *resp)
     fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(use.texts ? (const char *const *)use.texts : texts_in, n, &o);
     for (size_t i = 0; use.texts && i < n; i++)
-        glossary_restore(&texts[i], &use.ap[i]);
+        fake_terms_restore(&use.ap[i], &texts[i]);
     nt = fake_mangle_list(req->faults.flags, &texts, n, texts_in);
     bool billed_chars = param_bool(root, &form, "show_billed_characters");
     json_t *arr = json_array();

@@ -70,27 +70,6 @@ static void ms_fail(struct fake_req *req, struct fake_resp *resp, int status)
 #define DICT_OPEN "<mstrans:dictionary translation=\""
 #define DICT_CLOSE "</mstrans:dictionary>"
 
-/* Each element becomes a token of Latin letters (which the word table keeps), and the token
- * its translation once the text is translated. */
-struct dict {
-    char **targets;
-    size_t n;
-};
-
-static void put_token(struct fbuf *b, size_t k)
-{
-    char t[16];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('a' + k % 26);
-        k /= 26;
-    } while (k && n < sizeof t);
-    fbuf_puts(b, "ZQMD");
-    while (n)
-        fbuf_putc(b, t[--n]);
-    fbuf_putc(b, 'Q');
-}
-
 /* The English of clitic letters written apart before a term (و ف ب ل ك and a tatweel, two
  * bytes each), or NULL. */
 static const char *clitic_english(const char *s, size_t n)
@@ -108,8 +87,9 @@ static const char *clitic_english(const char *s, size_t n)
 
 /* text with its dictionary elements as tokens (translations in d); with unwrap an element
  * becomes its Arabic, with drop-protected nothing. */
-static char *dict_apply(const char *text, struct dict *d, unsigned flags)
+static char *dict_apply(const char *text, struct fake_terms *d, unsigned flags)
 {
+    d->tag = "ZQMD";
     struct fbuf b = {0};
     const char *s = text;
     const size_t open_len = strlen(DICT_OPEN), close_len = strlen(DICT_CLOSE);
@@ -140,50 +120,11 @@ static char *dict_apply(const char *text, struct dict *d, unsigned flags)
         if (flags & FK_UNWRAP) {
             fbuf_add(&b, q + 2, (size_t)(c - q - 2));
         } else if (!(flags & FK_DROP_PROTECTED)) {
-            put_token(&b, d->n);
-            d->targets = fake_xrealloc(d->targets, (d->n + 1) * sizeof *d->targets);
-            d->targets[d->n++] = fake_xstrndup(o + open_len, (size_t)(q - o - open_len));
+            fake_terms_add(d, &b, o + open_len, (size_t)(q - o - open_len));
         }
         s = c + close_len;
     }
     return fbuf_take(&b);
-}
-
-/* Replaces the tokens in *text by their translations. */
-static void dict_restore(char **text, const struct dict *d)
-{
-    if (!d->n)
-        return;
-    struct fbuf b = {0};
-    const char *s = *text;
-    while (*s) {
-        const char *t = strstr(s, "ZQMD");
-        if (!t) {
-            fbuf_puts(&b, s);
-            break;
-        }
-        fbuf_add(&b, s, (size_t)(t - s));
-        const char *p = t + 4;
-        size_t k = 0;
-        while (*p >= 'a' && *p <= 'z')
-            k = k * 26 + (size_t)(*p++ - 'a');
-        if (*p == 'Q' && p > t + 4 && k < d->n) {
-            fbuf_puts(&b, d->targets[k]);
-            s = p + 1;
-        } else {
-            fbuf_add(&b, t, 4);
-            s = t + 4;
-        }
-    }
-    free(*text);
-    *text = fbuf_take(&b);
-}
-
-static void dict_free(struct dict *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        free(d->targets[i]);
-    free(d->targets);
 }
 
 static void ms_handle(struct fake_req *req, struct fake_resp *resp)
@@ -294,7 +235,7 @@ static void ms_handle(struct fake_req *req, struct fake_resp *resp)
                              .flags = req->faults.flags};
     /* The dynamic dictionary needs an explicit source language. */
     char **marked = from ? fake_xmalloc((n ? n : 1) * sizeof *marked) : NULL;
-    struct dict *dicts = from ? fake_xmalloc((n ? n : 1) * sizeof *dicts) : NULL;
+    struct fake_terms *dicts = from ? fake_xmalloc((n ? n : 1) * sizeof *dicts) : NULL;
     for (size_t k = 0; marked && k < n; k++) {
         memset(&dicts[k], 0, sizeof dicts[k]);
         marked[k] = dict_apply(texts_in[k], &dicts[k], req->faults.flags);
@@ -302,8 +243,8 @@ static void ms_handle(struct fake_req *req, struct fake_resp *resp)
     fake_mangle_opts(&o, &req->faults);
     texts = fake_translate_all(marked ? (const char *const *)marked : texts_in, n, &o);
     for (size_t k = 0; marked && k < n; k++) {
-        dict_restore(&texts[k], &dicts[k]);
-        dict_free(&dicts[k]);
+        fake_terms_restore(&dicts[k], &texts[k]);
+        fake_terms_free(&dicts[k]);
         free(marked[k]);
     }
     free(marked);

@@ -1433,6 +1433,60 @@ void fake_free_all(char **texts, size_t n)
     free(texts);
 }
 
+void fake_terms_add(struct fake_terms *t, struct fbuf *b, const char *target, size_t len)
+{
+    char d[16];
+    size_t n = 0, k = t->n;
+    do {
+        d[n++] = (char)('a' + k % 26);
+        k /= 26;
+    } while (k && n < sizeof d);
+    fbuf_puts(b, t->tag);
+    while (n)
+        fbuf_putc(b, d[--n]);
+    fbuf_putc(b, 'Q');
+    t->targets = fake_xrealloc(t->targets, (t->n + 1) * sizeof *t->targets);
+    t->targets[t->n++] = fake_xstrndup(target, len);
+}
+
+void fake_terms_restore(const struct fake_terms *t, char **text)
+{
+    if (!t->n)
+        return;
+    struct fbuf b = {0};
+    const char *s = *text;
+    while (*s) {
+        const char *at = strstr(s, t->tag);
+        if (!at) {
+            fbuf_puts(&b, s);
+            break;
+        }
+        fbuf_add(&b, s, (size_t)(at - s));
+        const char *p = at + 4;
+        size_t k = 0;
+        while (*p >= 'a' && *p <= 'z')
+            k = k * 26 + (size_t)(*p++ - 'a');
+        if (*p == 'Q' && p > at + 4 && k < t->n) {
+            fbuf_puts(&b, t->targets[k]);
+            s = p + 1;
+        } else {
+            fbuf_add(&b, at, 4);
+            s = at + 4;
+        }
+    }
+    free(*text);
+    *text = fbuf_take(&b);
+}
+
+void fake_terms_free(struct fake_terms *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->targets[i]);
+    free(t->targets);
+    t->targets = NULL;
+    t->n = 0;
+}
+
 /* ---- entities ---------------------------------------------------------------------------- */
 
 void fake_html_unescape(char *s)
