@@ -5,7 +5,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
         gcc libc6-dev meson ninja-build pkg-config python3 \
         libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev libicu-dev libsqlite3-dev \
-        libpcre2-dev libexpat1-dev zlib1g-dev \
+        libpcre2-dev libexpat1-dev zlib1g-dev libinih-dev libxml2-dev libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -16,7 +16,7 @@ RUN meson setup /build -Dtests=false -Dbuildtype=release -Dprefix=/usr \
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
         libcurl4 libjansson4 libmicrohttpd12 libicu72 libsqlite3-0 libpcre2-8-0 libexpat1 zlib1g \
-        dict-freedict-ara-eng ca-certificates \
+        libinih1 libxml2 libpq5 dict-freedict-ara-eng ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /var/lib/tarjim --create-home tarjim
 COPY --from=build /staging/usr /usr
