@@ -38,6 +38,25 @@ static void mark_failed(struct tj_segment *s, const char *why)
     tj_segment_add_qa(s, "failed", "%s", why);
 }
 
+/* A segment left untranslated because the run was stopped: failed, with its own code. */
+static void mark_interrupted(struct tj_segment *s, const char *why)
+{
+    tj_segment_set_target(s, s->source, s->source_len, TJ_ORIGIN_FAILED);
+    tj_segment_add_qa(s, "interrupted", "%s", why);
+}
+
+static bool stopped(const struct tj_client_options *o)
+{
+    return o && o->stop && *o->stop;
+}
+
+/* Tells the caller's progress callback, when there is one. */
+static void report(const struct tj_client_options *o, const struct tj_client_progress *pr)
+{
+    if (o && o->progress)
+        o->progress(o->progress_ud, pr);
+}
+
 /* Counts one request for each distinct document among todo[idx[0..n)], with the characters
  * each of them sent. seen is scratch of ndocs entries, left zeroed. */
 static void count_request(struct tj_client_stats *st, const struct todo *todo, const size_t *idx,
@@ -55,10 +74,11 @@ static void count_request(struct tj_client_stats *st, const struct todo *todo, c
         seen[todo[idx[i]].doc] = 0;
 }
 
-/* Sends todo[0..n) to a local engine in batches of the provider's size. */
+/* Sends todo[0..n) to a local engine in batches of the provider's size; once the run is
+ * stopped, what is left fails as interrupted. */
 static enum tj_status run_local(struct tj_provider *p, struct todo *todo, size_t n,
-                                struct tj_client_stats *st, unsigned char *seen,
-                                struct tj_diag *diag)
+                                const struct tj_client_options *o, struct tj_client_stats *st,
+                                unsigned char *seen, struct tj_diag *diag)
 {
     struct tj_provider_limits lim;
     tj_provider_limits(p, &lim);
@@ -68,6 +88,13 @@ static enum tj_status run_local(struct tj_provider *p, struct todo *todo, size_t
     size_t *idx = tj_xcalloc(per, sizeof *idx), *chars = tj_xcalloc(per, sizeof *chars);
     enum tj_status rc = TJ_OK;
     for (size_t at = 0; at < n; at += per) {
+        if (stopped(o)) {
+            for (size_t i = at; i < n; i++) {
+                mark_interrupted(todo[i].s, "interrupted before it was translated");
+                st[todo[i].doc].failed++;
+            }
+            break;
+        }
         size_t k = n - at < per ? n - at : per;
         for (size_t i = 0; i < k; i++) {
             struct tj_segment *s = todo[at + i].s;
@@ -80,17 +107,20 @@ static enum tj_status run_local(struct tj_provider *p, struct todo *todo, size_t
         struct tj_diag sub = {"engine failed"}; /* an engine may fail without a message */
         enum tj_status brc = tj_provider_translate_local(p, &batch, results, &sub);
         count_request(st, todo, idx, chars, k, seen);
+        struct tj_client_progress pr = {0};
         for (size_t i = 0; i < k; i++) {
             struct todo *t = &todo[at + i];
             if (brc == TJ_OK && results[i].text) {
                 apply_result(t->s, &results[i], TJ_ORIGIN_OFFLINE);
                 t->s->engine = tj_provider_name(p);
+                pr.done++;
             } else {
                 tj_result_finish(&results[i]);
                 mark_failed(t->s, brc == TJ_OK ? "engine returned nothing" : sub.message);
                 st[t->doc].failed++;
             }
         }
+        report(o, &pr);
         if (brc != TJ_OK && rc == TJ_OK)
             rc = tj_diag_set(diag, brc, "%s", sub.message);
     }
@@ -106,6 +136,8 @@ struct send_count {
     const struct todo *todo;
     const size_t *first; /* item -> index in todo of the segment that carries it */
     unsigned char *seen;
+    const struct tj_client_options *o; /* for its progress callback; may be NULL */
+    const char *engine;
 };
 
 /* The dispatcher's report of one request: which items (and how many of their characters) it
@@ -119,6 +151,10 @@ static void on_send(void *ud, const struct tj_dispatch_sent *sent, size_t n)
         chars[i] = sent[i].chars;
     }
     count_request(sc->st, sc->todo, idx, chars, n, sc->seen);
+    struct tj_client_progress pr = {.engine = sc->engine, .requests = 1};
+    for (size_t i = 0; i < n; i++)
+        pr.chars_sent += chars[i];
+    report(sc->o, &pr);
     free(idx);
     free(chars);
 }
@@ -141,14 +177,33 @@ static void prepare_native(struct tj_provider *p, const struct tj_dispatch_item 
     free(bi);
 }
 
-/* Where a remote engine's answers go in the translation memory. */
+/* Where a remote engine's answers go: into the translation memory (when there is one) and the
+ * progress callback's counts (when there is one). */
 struct tm_store {
     struct tj_tm *tm;
     const char *engine;
     const struct todo *todo;
     const size_t *first;                  /* item -> index in todo of the segment that carries it */
     const struct tj_dispatch_item *items; /* the items given to the dispatcher */
+    const struct tj_client_options *o;
+    const size_t *weight; /* item -> how many segments it stands for (identical ones ride along) */
+    bool *counted;        /* item -> reported done already */
 };
+
+/* Reports the items of done[0..n) not reported yet as done, with the segments riding on them. */
+static void count_done(const struct tm_store *ts, const size_t *done, size_t n)
+{
+    if (!ts->o || !ts->o->progress)
+        return;
+    struct tj_client_progress pr = {0};
+    for (size_t i = 0; i < n; i++)
+        if (ts->items[done[i]].done && !ts->counted[done[i]]) {
+            ts->counted[done[i]] = true;
+            pr.done += ts->weight[done[i]];
+        }
+    if (pr.done)
+        report(ts->o, &pr);
+}
 
 /* Stores the translations of items[done[0..n)] in one transaction. A failed write is kept in
  * the memory's error (tm.h) for the caller to report. */
@@ -184,8 +239,11 @@ static void store(const struct tm_store *ts, const struct tj_dispatch_item *item
 static void on_done(void *ud, const struct tj_dispatch_item *items, const size_t *done, size_t n)
 {
     const struct tm_store *ts = ud;
-    if (items == ts->items)
+    if (items != ts->items)
+        return;
+    if (ts->tm)
         store(ts, items, done, n);
+    count_done(ts, done, n);
 }
 
 /* Sends todo[0..n) to an HTTP provider through the dispatcher. Identical segments (in any of
@@ -220,7 +278,11 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
             it->context_len = todo[i].prev->source_len;
         }
     }
-    struct send_count sc = {st, todo, first, seen};
+    size_t *weight = tj_xcalloc(ni ? ni : 1, sizeof *weight);
+    bool *counted = tj_xcalloc(ni ? ni : 1, sizeof *counted);
+    for (size_t i = 0; i < n; i++)
+        weight[item_of[i]]++;
+    struct send_count sc = {st, todo, first, seen, o, tj_provider_name(p)};
     struct tj_dispatch_options dop = {.on_send = on_send, .on_send_ud = &sc};
     if (o) {
         dop.jobs = o->jobs;
@@ -230,8 +292,9 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         dop.dry_run = o->dry_run;
         dop.stop = o->stop;
     }
-    struct tm_store ts = {o ? o->tm : NULL, tj_provider_name(p), todo, first, items};
-    if (ts.tm && !dop.dry_run) {
+    struct tm_store ts = {o ? o->tm : NULL, tj_provider_name(p), todo, first, items, o, weight,
+                          counted};
+    if ((ts.tm || (o && o->progress)) && !dop.dry_run) {
         dop.on_done = on_done;
         dop.on_done_ud = &ts;
     }
@@ -239,7 +302,7 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
      * first; one that cannot be leaves the pins to the provider's markup, and says so. */
     char *glossary_id = NULL;
     char native_failed[TJ_DIAG_MAX] = "";
-    if (tj_provider_native_resource(p) && !dop.dry_run)
+    if (tj_provider_native_resource(p) && !dop.dry_run && !stopped(o))
         prepare_native(p, items, ni, o, &glossary_id, native_failed);
     dop.glossary_id = glossary_id;
     struct tj_dispatch_stats ds = {0};
@@ -260,7 +323,10 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
         struct tj_segment *s = todo[i].s;
         struct tj_dispatch_item *it = &items[item_of[i]];
         if (!it->done) {
-            mark_failed(s, it->error ? it->error : "not translated");
+            if (it->interrupted)
+                mark_interrupted(s, it->error ? it->error : "interrupted");
+            else
+                mark_failed(s, it->error ? it->error : "not translated");
             st[todo[i].doc].failed++;
             continue;
         }
@@ -276,15 +342,19 @@ static enum tj_status run_remote(struct tj_provider *p, struct todo *todo, size_
             tj_segment_add_qa(s, it->notes[k].code, "%s", it->notes[k].message);
     }
     free(glossary_id);
-    if (ts.tm && !dop.dry_run) {
-        /* Each answer was stored as it came; what was done to the English since (mends, later
-         * requests) replaces it, so the memory keeps what the segment finally got. */
+    if (!dop.dry_run) {
         size_t *all = tj_xcalloc(ni ? ni : 1, sizeof *all);
         for (size_t i = 0; i < ni; i++)
             all[i] = i;
-        store(&ts, items, all, ni);
+        /* Each answer was stored as it came; what was done to the English since (mends, later
+         * requests) replaces it, so the memory keeps what the segment finally got. */
+        if (ts.tm)
+            store(&ts, items, all, ni);
+        count_done(&ts, all, ni); /* answers the dispatcher did not hand over one by one */
         free(all);
     }
+    free(weight);
+    free(counted);
     st[0].retries += ds.retries; /* retries are per request: counted on the first document */
     for (size_t i = 0; i < ni; i++)
         tj_dispatch_item_finish(&items[i]);
@@ -410,8 +480,16 @@ enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t
                     todo[n++] = (struct todo){s, d, i ? &bl->segs[i - 1] : NULL};
             }
         }
-    if (opts && opts->tm && n > 0)
+    /* Copied (or given a target before) and served from the memory: done now. */
+    struct tj_client_progress pr = {.done = total - n};
+    if (opts && opts->tm && n > 0) {
+        size_t before = n;
         n = from_memory(chain, nchain, todo, n, opts, st);
+        pr.done += before - n;
+        pr.tm_hits = before - n;
+    }
+    if (pr.done)
+        report(opts, &pr);
     size_t failed_before = sum_failed(st, ndocs);
     size_t *failed_at_start = tj_xcalloc(ndocs ? ndocs : 1, sizeof *failed_at_start);
     enum tj_status rc = TJ_OK;
@@ -421,12 +499,12 @@ enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t
         for (size_t d = 0; d < ndocs; d++)
             failed_at_start[d] = st[d].failed;
         struct tj_diag sub = {""};
-        enum tj_status prc = tj_provider_is_local(p) ? run_local(p, todo, n, st, seen, &sub)
+        enum tj_status prc = tj_provider_is_local(p) ? run_local(p, todo, n, opts, st, seen, &sub)
                                                      : run_remote(p, todo, n, opts, st, seen, &sub);
         if (prc != TJ_OK && prc != TJ_ERR_PARTIAL && rc == TJ_OK)
             rc = tj_diag_set(diag, prc, "%s", sub.message);
-        if (k + 1 == nchain)
-            break;
+        if (k + 1 == nchain || stopped(opts))
+            break; /* a stopped run hands nothing to the fallbacks */
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (todo[i].s->origin == TJ_ORIGIN_FAILED) {
@@ -443,6 +521,8 @@ enum tj_status tj_client_translate_docs(struct tj_provider *const *chain, size_t
     free(seen);
     size_t failed = sum_failed(st, ndocs) - failed_before;
     free(local);
+    if (failed)
+        report(opts, &(struct tj_client_progress){.done = failed, .failed = failed});
     if (failed == 0)
         return TJ_OK; /* a fallback translated what the first engine refused */
     if (rc == TJ_OK)

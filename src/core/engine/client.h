@@ -14,14 +14,35 @@
 
 struct tj_tm;
 
+/* What the client tells as a translation moves on (tj_client_options.progress): the counts
+ * since the previous report, for the caller to add up. A segment is done once: translated (by
+ * any engine of the chain), copied, served from the memory, or failed after the whole chain. */
+struct tj_client_progress {
+    const char *engine; /* the remote engine requests and chars_sent went to (static), or NULL */
+    size_t requests;    /* requests sent to it (retries included): what the service counts */
+    size_t chars_sent;  /* characters (code points) of segment text they carried: what it bills */
+    size_t done;        /* segments finished */
+    size_t tm_hits;     /* of done: served from the translation memory */
+    size_t failed;      /* of done: failed */
+};
+
+/* Called from the thread that translates, between requests; it must not call the client. */
+typedef void (*tj_client_progress_fn)(void *ud, const struct tj_client_progress *pr);
+
 /* How remote providers are driven; zero fields take the defaults (dispatch.h). */
 struct tj_client_options {
     unsigned jobs;           /* requests in flight */
     double timeout;          /* seconds per request */
     double requests_per_sec; /* pacing; 0: the provider's default */
     double chars_per_min;
-    bool dry_run;                      /* count what would be sent, send nothing */
-    const volatile sig_atomic_t *stop; /* may be NULL */
+    bool dry_run; /* count what would be sent, send nothing */
+    /* May be NULL. Once it is non-zero, nothing more is sent (the requests in flight are waited
+     * for) nor handed to a local engine or a fallback, and the segments not translated fail
+     * with the QA code `interrupted` instead of `failed`; at 2 or more the requests in flight
+     * are abandoned too (dispatch.h). The memory keeps every answer that came. */
+    const volatile sig_atomic_t *stop;
+    tj_client_progress_fn progress; /* may be NULL */
+    void *progress_ud;
     /* The translation memory (tm.h; may be NULL): a segment it holds for the pair, matching
      * form and pinned entries, approved or by an engine of the chain, is not sent (origin tm);
      * each answer of a remote engine is stored as it comes. With tm_candidates, the segments it

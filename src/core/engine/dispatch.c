@@ -19,6 +19,7 @@ struct unit {
     size_t chars;    /* code points of its text */
     bool alone_done; /* already tried again alone after an echo or empty answer */
     bool done, failed;
+    bool interrupted; /* failed because the run was stopped (tj_dispatch_options.stop) */
     struct tj_result result;
     char *error;
     enum tj_perror error_kind;
@@ -91,6 +92,17 @@ static void fail_batch(struct batch *b, enum tj_perror kind, const char *why)
     for (size_t i = 0; i < b->n; i++)
         fail_unit(b->run, &b->run->units[b->units[i]], kind, why);
     b->queued = false;
+}
+
+/* Fails b's units because the run was stopped. */
+static void interrupt_batch(struct batch *b, const char *why)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct unit *u = &b->run->units[b->units[i]];
+        if (!u->done && !u->failed)
+            u->interrupted = true;
+    }
+    fail_batch(b, TJ_PERR_RETRYABLE, why);
 }
 
 /* Fails everything not yet sent: the provider cannot be used any more in this run. */
@@ -243,7 +255,7 @@ static void on_answer(void *ud, const struct tj_http_response *resp, enum tj_htt
     if (fail != TJ_HTTP_OK) {
         end_flight(b);
         if (fail == TJ_HTTP_CANCELLED) {
-            fail_batch(b, TJ_PERR_RETRYABLE, "interrupted");
+            interrupt_batch(b, "interrupted: the request in flight was abandoned");
             return;
         }
         tj_breaker_failure(&r->breaker, now);
@@ -379,7 +391,7 @@ static double send_ready(struct run *r)
         if (!b->queued)
             continue;
         if (stopping) {
-            fail_batch(b, TJ_PERR_RETRYABLE, "interrupted before it was sent");
+            interrupt_batch(b, "interrupted before it was sent");
             continue;
         }
         if (r->in_flight >= r->o.jobs)
@@ -474,6 +486,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
     for (size_t i = 0; i < n; i++) {
         struct tj_dispatch_item *it = &items[i];
         it->done = false;
+        it->interrupted = false;
         it->error = NULL;
         memset(&it->result, 0, sizeof it->result);
         struct tj_batch_item bi = {it->text, it->len, it->pins, it->npins};
@@ -501,6 +514,9 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
     pack(&r);
 
     for (;;) {
+        /* A second stop abandons the requests in flight: their answers never come. */
+        if (r.o.stop && *r.o.stop >= 2 && r.in_flight > 0)
+            tj_http_cancel(r.http);
         double next = send_ready(&r);
         if (r.in_flight == 0 && !has_queued(&r))
             break;
@@ -526,6 +542,7 @@ enum tj_status tj_dispatch_run(struct tj_provider *p, struct tj_dispatch_item *i
             if (!u[k].done && u[k].error) {
                 it->error = tj_xstrdup(u[k].error);
                 it->error_kind = u[k].error_kind;
+                it->interrupted = u[k].interrupted;
             }
         if (!it->error)
             it->error = tj_xstrdup("not translated");

@@ -32,12 +32,15 @@ struct tj_dispatch_options {
     double timeout;          /* seconds per request; 0 means 30 */
     double requests_per_sec; /* 0: the provider's default pacing */
     double chars_per_min;    /* 0: the provider's default pacing */
-    struct tj_retry_policy retry;      /* zero fields take the defaults of rate.h */
-    unsigned breaker_threshold;        /* 0 means 5 */
-    double breaker_cooldown;           /* 0 means 10 s */
-    bool dry_run;                      /* build the requests and count them, send nothing */
-    const volatile sig_atomic_t *stop; /* when it becomes non-zero: send nothing more, let the
-                                          requests in flight finish; may be NULL */
+    struct tj_retry_policy retry; /* zero fields take the defaults of rate.h */
+    unsigned breaker_threshold;   /* 0 means 5 */
+    double breaker_cooldown;      /* 0 means 10 s */
+    bool dry_run;                 /* build the requests and count them, send nothing */
+    /* When it becomes non-zero (a first Ctrl+C): nothing more is sent, the requests in flight
+     * are let finish, and the items not yet sent fail with `interrupted` set; 2 or more (a
+     * second one): the requests in flight are abandoned too (their items fail the same way).
+     * May be NULL. */
+    const volatile sig_atomic_t *stop;
     /* Called for each request sent (or counted, in a dry run) with the items it carries;
      * may be NULL. */
     void (*on_send)(void *ud, const struct tj_dispatch_sent *sent, size_t n);
@@ -67,6 +70,7 @@ struct tj_dispatch_item {
     struct tj_result result; /* owned by the item's holder: tj_result_finish */
     char *error;             /* when not done: why, for the segment's QA (owned, free()) */
     enum tj_perror error_kind;
+    bool interrupted;    /* when not done: because the run was stopped, not for the service */
     struct tj_qa *notes; /* findings for the segment's qa beyond the result's (repair.h):
                             owned, nnotes of them */
     size_t nnotes;

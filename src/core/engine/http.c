@@ -89,21 +89,37 @@ static void fail_xfer(struct xfer *x, enum tj_http_fail fail, const char *messag
     xfer_free(x);
 }
 
+size_t tj_http_cancel(struct tj_http *h)
+{
+    if (!h)
+        return 0;
+    /* The lists are taken first: a callback may submit again, into empty ones. */
+    struct xfer *queued = h->queue_head, *active = h->active;
+    h->queue_head = h->queue_tail = NULL;
+    h->active = NULL;
+    h->queued = h->running = 0;
+    size_t n = 0;
+    while (queued) {
+        struct xfer *x = queued;
+        queued = x->next;
+        fail_xfer(x, TJ_HTTP_CANCELLED, "cancelled");
+        n++;
+    }
+    while (active) {
+        struct xfer *x = active;
+        active = x->next;
+        curl_multi_remove_handle(h->multi, x->easy);
+        fail_xfer(x, TJ_HTTP_CANCELLED, "cancelled");
+        n++;
+    }
+    return n;
+}
+
 void tj_http_destroy(struct tj_http *h)
 {
     if (!h)
         return;
-    while (h->queue_head) {
-        struct xfer *x = h->queue_head;
-        h->queue_head = x->next;
-        fail_xfer(x, TJ_HTTP_CANCELLED, "cancelled");
-    }
-    while (h->active) {
-        struct xfer *x = h->active;
-        h->active = x->next;
-        curl_multi_remove_handle(h->multi, x->easy);
-        fail_xfer(x, TJ_HTTP_CANCELLED, "cancelled");
-    }
+    tj_http_cancel(h);
     curl_multi_cleanup(h->multi);
     free(h->user_agent);
     free(h);

@@ -50,7 +50,7 @@ enum tj_http_fail {
     TJ_HTTP_CONNECT,  /* the host could not be resolved or reached */
     TJ_HTTP_TOO_BIG,  /* the response body passed max_response_bytes */
     TJ_HTTP_TRANSFER, /* the connection broke, or the response was malformed */
-    TJ_HTTP_CANCELLED /* tj_http_destroy ran before the transfer ended */
+    TJ_HTTP_CANCELLED /* tj_http_cancel or tj_http_destroy ran before the transfer ended */
 };
 
 /* Called once per submitted request. resp is NULL unless fail is TJ_HTTP_OK; it and message
@@ -65,6 +65,11 @@ struct tj_http *tj_http_create(const struct tj_http_options *opts);
 /* Cancels what is queued or running (each callback runs with TJ_HTTP_CANCELLED) and frees h.
  * Accepts NULL. */
 void tj_http_destroy(struct tj_http *h);
+
+/* Cancels what is queued or running now: each callback runs at once with TJ_HTTP_CANCELLED
+ * (running transfers are taken off the multi handle, their connections closed); h stays usable.
+ * Returns how many were cancelled. Accepts NULL. */
+size_t tj_http_cancel(struct tj_http *h);
 
 /* Queues req, which stays borrowed (with all its strings) until done has been called. */
 void tj_http_submit(struct tj_http *h, const struct tj_http_request *req, tj_http_done_fn done,
