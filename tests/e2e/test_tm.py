@@ -305,7 +305,12 @@ runs = [subprocess.Popen(translate(tm=shared, out=os.path.join(tmp, f"par{k}")),
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         for k in range(2)]
 errs = [p.communicate(timeout=120)[1] for p in runs]
+both = stats()["requests"]
 control("/_faults", "none")
+print(f"two runs at once: {both} requests")
+check(both > TOTAL,
+      f"the two runs overlapped: both sent segments the other was storing ({both} requests, "
+      f"{TOTAL} segments)")
 check(all(p.returncode == 0 for p in runs),
       f"two runs at once into one memory: both exit 0 ({[p.returncode for p in runs]} "
       f"{' '.join(e.strip()[:200] for e in errs)})")
