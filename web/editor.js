@@ -161,6 +161,7 @@
     'عبد': 'Abdel', 'عبدالله': 'Abdullah', 'عبد الله': 'Abdullah', 'الله': 'Allah',
     'سعيد': 'Saeed', 'سعد': 'Saad', 'فاطمة': 'Fatima', 'عائشة': 'Aisha', 'مريم': 'Maryam',
     'جمال': 'Gamal', 'ناصر': 'Nasser', 'صالح': 'Saleh', 'عادل': 'Adel', 'عماد': 'Imad',
+    'بن': 'bin', 'بنت': 'bint', 'أبو': 'Abu', 'ابو': 'Abu', 'أم': 'Umm',
   }));
   const CONSONANTS = {
     'ب': 'b', 'ت': 't', 'ث': 'th', 'ج': 'j', 'ح': 'h', 'خ': 'kh', 'د': 'd', 'ذ': 'dh', 'ر': 'r',
@@ -201,6 +202,7 @@
       else if (LONG_A.has(c)) piece = 'a';
       else if (c === 'ة') piece = 'a';
       else if (c === 'ء' || c === 'ؤ' || c === 'ئ') piece = '';
+      else if (c === 'ع' && (vowelLetter(i - 1) || vowelLetter(i + 1) || ch[i + 1] === 'و' || ch[i + 1] === 'ي')) piece = '';
       else if (c === 'و' || c === 'ي') {
         /* a consonant at the start, before or after a vowel letter; a long vowel else */
         consonant = first || vowelLetter(i + 1) || vowelLetter(i - 1) || ch[i + 1] === 'و' || ch[i + 1] === 'ي';
@@ -215,11 +217,12 @@
       out += piece;
       if (consonant) {
         consonants++;
-        /* the first consonant of the word, followed by another: a short vowel between */
+        /* a short vowel guessed between the word's first two consonants (when it starts with
+         * a consonant) and between its last two */
         const next = ch[i + 1];
         const nextConsonant = next !== undefined && CONSONANTS[next] !== undefined && next !== 'ع' &&
           !(next === 'و' || next === 'ي') && !LONG_A.has(next);
-        if (consonants === 1 && nextConsonant && !last) out += 'a';
+        if (nextConsonant && ((consonants === 1 && i === 0) || i === ch.length - 2)) out += 'a';
       }
     }
     return prefix + capitalize(out);
@@ -228,7 +231,15 @@
   function transliterate(arabic) {
     const t = arabic.trim().replace(/\s+/g, ' ');
     if (NAME_WORDS.has(t)) return NAME_WORDS.get(t);
-    return t.split(' ').map(translitWord).filter(Boolean).join(' ').replace(/^al-/, 'al-');
+    const words = t.split(' ');
+    const out = [];
+    for (let i = 0; i < words.length; i++) {
+      let w = translitWord(words[i]);
+      /* عبد الرحمن: Abdel Rahman, one article */
+      if (i > 0 && /^عبد$/.test(words[i - 1]) && w.startsWith('al-')) w = capitalize(w.slice(3));
+      if (w) out.push(w);
+    }
+    return out.join(' ');
   }
 
   /* ------------------------------------------------------------ findings */
@@ -948,7 +959,7 @@
     const english = s.english || (sug && sug.english) || (arabic ? transliterate(arabic) : '');
     const type = s.type || (sug && sug.type) || 'person';
     const token = {};
-    state.pin = { entry, token, returnTo };
+    state.pin = { entry, token, returnTo, auto: english };
     $('pin-arabic').value = arabic;
     $('pin-english').value = english;
     $('pin-type').value = TYPES.includes(type) ? type : 'term';
@@ -1190,6 +1201,14 @@
         ev.preventDefault();
         closePinForm();
       }
+    });
+    $('pin-arabic').addEventListener('input', () => {
+      /* the English follows the Arabic until the editor writes it */
+      if (!state.pin || $('pin-english').value !== state.pin.auto) return;
+      const arabic = $('pin-arabic').value.trim();
+      const sug = allSuggestions().get(arabic);
+      state.pin.auto = sug && sug.english ? sug.english : (HAS_ARABIC.test(arabic) ? transliterate(arabic) : '');
+      $('pin-english').value = state.pin.auto;
     });
     $('pin-arabic').addEventListener('change', () => {
       if (state.pin) lookUp($('pin-arabic').value.trim(), state.pin.token);

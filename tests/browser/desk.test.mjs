@@ -280,6 +280,10 @@ await step('page', async () => {
   check(ta[0] === 'ar' && ta[1] === 'rtl', 'the article box is lang=ar dir=rtl', ta);
   const font = await page.$eval('#source', (t) => getComputedStyle(t).fontFamily);
   check(/Noto Naskh Arabic/.test(font), 'Arabic is set in Noto Naskh Arabic', font);
+  const names = await page.evaluate(() => ['كريم الهاشمي', 'كَرِيم', 'عبد الرحمن', 'محمد بن سلمان', 'إسماعيل']
+    .map((n) => window.tarjimTransliterate(n)));
+  check(names.join('|') === 'Karim al-Hashmi|Karim|Abdel Rahman|Mohammed bin Salman|Ismail',
+    'the pin form\'s transliteration: news style, al- for the article, no diacritics', names.join('|'));
 });
 
 if (!article) {
@@ -473,6 +477,9 @@ await step('keyboard only', async () => {
   await page.keyboard.press('Enter');
   check(await page.evaluate(() => document.activeElement.id === 'pin-arabic' && !document.querySelector('#pin-form').hidden),
     'Enter opens the pin form, the Arabic field focused');
+  await page.keyboard.type('عبد الرحمن');
+  check(await page.inputValue('#pin-english') === 'Abdel Rahman', 'typing the Arabic fills in its transliteration',
+    await page.inputValue('#pin-english'));
   await page.keyboard.press('Escape');
   check(await page.evaluate(() => document.querySelector('#pin-form').hidden && document.activeElement.classList.contains('pin')),
     'Esc closes it and gives the focus back');
@@ -584,6 +591,7 @@ await step('cancel a long translation', async () => {
     document.querySelector('#progress').value, document.querySelector('#progress').max]);
   check(first[0] > 0 && first[0] < 120 && first[1] === first[0] && first[2] === 120,
     'rows are filled as their segments come, with the progress bar (' + first[0] + ' of 120)', first);
+  await page.screenshot({ path: path.join(shotsDir, 'desktop-streaming.png') });
   await page.click('#cancel');
   await page.waitForFunction(() => !document.querySelector('#translate').disabled, null, { timeout: 3000 });
   const elapsed = Date.now() - t0;
