@@ -121,3 +121,11 @@ const char *tj_block_kind_name(enum tj_block_kind k)
     static const char *const names[] = {"paragraph", "heading", "list_item"};
     return names[k];
 }
+
+bool tj_segment_approved(const struct tj_segment *s)
+{
+    if (!s->target || s->origin == TJ_ORIGIN_FAILED || s->origin == TJ_ORIGIN_NONE)
+        return false;
+    return s->approved ||
+           (s->origin == TJ_ORIGIN_TM && s->engine && strcmp(s->engine, "human") == 0);
+}

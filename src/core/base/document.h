@@ -57,6 +57,8 @@ struct tj_segment {
     size_t nqa;
     struct tj_candidate *cands; /* from the translation memory, best first */
     size_t ncands;
+    bool approved; /* a person approved the target (an edited document read back); see
+                      tj_segment_approved */
 };
 
 struct tj_block {
@@ -106,6 +108,10 @@ bool tj_segment_has_qa(const struct tj_segment *s, const char *code);
 /* Replaces the segment's target with a copy of text[0..len). */
 void tj_segment_set_target(struct tj_segment *s, const char *text, size_t len,
                            enum tj_origin origin);
+
+/* True when a person approved the segment's target: marked so, or served from the translation
+ * memory as an approval (origin tm, engine "human"). */
+bool tj_segment_approved(const struct tj_segment *s);
 
 /* The JSON name of an origin or block kind ("provider", "heading", ...). */
 const char *tj_origin_name(enum tj_origin o);

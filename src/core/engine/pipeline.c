@@ -40,11 +40,13 @@ struct tj_pipeline {
     struct tj_document window;
     size_t window_segments, window_bytes;
     size_t window_todo; /* segments the engine will get: those with Arabic letters */
+    size_t window_cap;  /* segments that fill the window now */
     size_t batch;       /* a local engine's batch size, else 0 */
     size_t line_no;
     size_t blanks;  /* blank lines since the last block */
     unsigned id;    /* of the last segment numbered */
     size_t total;   /* segments so far */
+    size_t bytes;   /* of input, to the end of the last line */
     size_t failed0; /* stats->failed at the start */
     enum tj_status rc;
     struct tj_diag diag;         /* the first engine error, or "" */
@@ -86,6 +88,9 @@ struct tj_pipeline *tj_pipeline_create(const struct tj_pipeline_config *cfg)
         pl->batch = lim.max_segments;
     }
     tj_document_init(&pl->window);
+    pl->window_cap = cfg->window_segments && cfg->window_segments < TJ_PIPELINE_WINDOW_SEGMENTS
+                         ? cfg->window_segments
+                         : TJ_PIPELINE_WINDOW_SEGMENTS;
     pl->cons = cfg->consistency;
     if (!pl->cons)
         pl->cons = pl->own = tj_consistency_create(TJ_CONSISTENCY_BYTES);
@@ -116,17 +121,22 @@ static void run_window(struct tj_pipeline *pl)
         tj_qa_document(w);
         tj_consistency_window(pl->cons, pl->doc, pl->cfg.name, w);
     }
+    if (pl->cfg.on_window && w->nblocks > 0)
+        pl->cfg.on_window(pl->cfg.on_window_ud, w);
     if (pl->cfg.writer)
         for (size_t b = 0; b < w->nblocks; b++)
             tj_writer_block(pl->cfg.writer, &w->blocks[b]);
     tj_document_finish(w);
     tj_document_init(w);
     pl->window_segments = pl->window_bytes = pl->window_todo = 0;
+    pl->window_cap = pl->window_cap < TJ_PIPELINE_WINDOW_SEGMENTS / 2 ? 2 * pl->window_cap
+                                                                      : TJ_PIPELINE_WINDOW_SEGMENTS;
 }
 
 void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size_t offset)
 {
     pl->line_no++;
+    pl->bytes = offset + len + 1;
     struct tj_block *b =
         tj_segment_block(&pl->window, line, len, pl->line_no, pl->blanks, offset, pl->cfg.seg);
     if (!b) {
@@ -145,10 +155,10 @@ void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size
     pl->total += b->nsegs;
     /* A local engine's window ends, where it can, after a whole number of its batches: then it
      * gets the batches it would get for the whole document, and the stats count the same. */
-    bool full = pl->window_segments >= TJ_PIPELINE_WINDOW_SEGMENTS ||
-                pl->window_bytes >= TJ_PIPELINE_WINDOW_BYTES;
+    bool full =
+        pl->window_segments >= pl->window_cap || pl->window_bytes >= TJ_PIPELINE_WINDOW_BYTES;
     bool aligned = !pl->batch || pl->window_todo % pl->batch == 0;
-    bool overfull = pl->window_segments >= 4 * TJ_PIPELINE_WINDOW_SEGMENTS ||
+    bool overfull = pl->window_segments >= 4 * pl->window_cap ||
                     pl->window_bytes >= 4 * TJ_PIPELINE_WINDOW_BYTES;
     if ((full && aligned) || overfull)
         run_window(pl);
@@ -163,6 +173,14 @@ void tj_pipeline_text(struct tj_pipeline *pl, const char *text, size_t len)
         tj_pipeline_line(pl, text + pos, end - pos, pos);
         pos = nl ? end + 1 : len;
     }
+}
+
+void tj_pipeline_taken(const struct tj_pipeline *pl, size_t *segments, size_t *bytes)
+{
+    if (segments)
+        *segments = pl->total;
+    if (bytes)
+        *bytes = pl->bytes;
 }
 
 enum tj_status tj_pipeline_finish(struct tj_pipeline *pl, struct tj_diag *diag)
@@ -240,6 +258,8 @@ void tj_pipeline_group_flush(struct tj_pipeline_group *g)
             tj_qa_document(&w->doc);
             tj_consistency_window(pl->cons, pl->doc, pl->cfg.name, &w->doc);
         }
+        if (pl->cfg.on_window && w->doc.nblocks > 0)
+            pl->cfg.on_window(pl->cfg.on_window_ud, &w->doc);
         if (pl->cfg.writer)
             for (size_t b = 0; b < w->doc.nblocks; b++)
                 tj_writer_block(pl->cfg.writer, &w->doc.blocks[b]);

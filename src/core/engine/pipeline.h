@@ -58,6 +58,15 @@ struct tj_pipeline_config {
      * they are checked across inputs too; NULL: the pipeline keeps one for its input alone. */
     struct tj_consistency *consistency;
     const char *name; /* the input's name in the findings of later inputs; may be NULL */
+    /* Called with each window once it is translated and checked (QA, names), before it is
+     * written and freed, so that a reader (the server's stream) can pass its segments on at
+     * once, or a batch run count their findings; may be NULL. */
+    void (*on_window)(void *ud, const struct tj_document *window);
+    void *on_window_ud;
+    /* The first window's size in segments (0: TJ_PIPELINE_WINDOW_SEGMENTS); each later window
+     * may hold twice as many as the one before, up to TJ_PIPELINE_WINDOW_SEGMENTS: the first
+     * segments come back after one short round of requests, later ones in larger batches. */
+    size_t window_segments;
 };
 
 struct tj_pipeline;
@@ -74,6 +83,10 @@ void tj_pipeline_line(struct tj_pipeline *pl, const char *line, size_t len, size
  * tj_pipeline_line. The command line reads its files with the line reader; the server gives
  * its request bodies here: both go through the same pipeline. */
 void tj_pipeline_text(struct tj_pipeline *pl, const char *text, size_t len);
+
+/* What pl has taken so far: its segments (into *segments) and the bytes of its input up to the
+ * end of the last line (into *bytes); either may be NULL. */
+void tj_pipeline_taken(const struct tj_pipeline *pl, size_t *segments, size_t *bytes);
 
 /* Translates and writes what is left, then the document's end (with the stats, when there is
  * an engine). Returns what tj_client_translate_chain returns for a whole document: TJ_OK when

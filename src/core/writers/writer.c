@@ -62,6 +62,8 @@ static json_t *segment_json(const struct tj_segment *s)
         }
         json_object_set_new(o, "candidates", cands);
     }
+    if (tj_segment_approved(s))
+        json_object_set_new(o, "approved", json_true());
     return o;
 }
 
@@ -201,6 +203,13 @@ static void jsonl_block(const struct tj_writer *w, const struct tj_block *bl, si
         tj_buf_putc(w->out, '\n');
         json_decref(o);
     }
+}
+
+void tj_writer_segment_json(const struct tj_segment *s, struct tj_buf *out)
+{
+    json_t *o = segment_json(s);
+    put_json(out, o, 0, true);
+    json_decref(o);
 }
 
 void tj_writer_block(struct tj_writer *w, const struct tj_block *b)

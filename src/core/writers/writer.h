@@ -47,6 +47,10 @@ void tj_writer_block(struct tj_writer *w, const struct tj_block *b);
 void tj_writer_end(struct tj_writer *w, size_t blank_after, const struct tj_client_stats *stats);
 void tj_writer_destroy(struct tj_writer *w); /* accepts NULL */
 
+/* Appends the segment object of the JSON document for s (compact, on one line, no newline) to
+ * out (uncapped): what the JSON document and JSON Lines carry for it. */
+void tj_writer_segment_json(const struct tj_segment *s, struct tj_buf *out);
+
 /* Appends the English text of doc to out. */
 void tj_write_text(const struct tj_document *doc, struct tj_buf *out);
 /* Appends the JSON document (pretty-printed, UTF-8, final newline). */

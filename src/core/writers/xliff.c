@@ -4,7 +4,8 @@
  * The segment's state comes from its origin: a failed segment is "initial" and has no target (its
  * Arabic is not a translation); engine, offline gloss, copy and machine translations from the
  * memory are "translated"; a translation a person approved in the memory is "final". subState
- * names the origin ("tj:offline"). Pins are <mrk translate="no" type="term"> with the glossary's
+ * names the origin ("tj:offline"). A segment an editor approved (tj_segment_approved) is "final"
+ * whatever its origin. Pins are <mrk translate="no" type="term"> with the glossary's
  * English as value and its row as ref (FILE#LNUMBER), in the source and, where the English is
  * found, with the same id in the target. QA findings are notes of category "qa"; the memory's
  * translations of similar segments are candidates of the Translation Candidates module
@@ -18,8 +19,6 @@
 
 #define XLIFF_NS "urn:oasis:names:tc:xliff:document:2.0"
 #define MATCHES_NS "urn:oasis:names:tc:xliff:matches:2.0"
-/* The engine the memory names for a translation a person approved (tm.h's TJ_TM_HUMAN). */
-#define APPROVED_ENGINE "human"
 
 void tj_xliff_begin(struct tj_xmlout *xo)
 {
@@ -42,9 +41,10 @@ static const char *state_of(const struct tj_segment *s)
 {
     if (!s->target)
         return "initial";
+    if (tj_segment_approved(s))
+        return "final";
     switch (s->origin) {
     case TJ_ORIGIN_TM:
-        return s->engine && strcmp(s->engine, APPROVED_ENGINE) == 0 ? "final" : "translated";
     case TJ_ORIGIN_PROVIDER:
     case TJ_ORIGIN_OFFLINE:
     case TJ_ORIGIN_COPY:
