@@ -7,6 +7,7 @@
 #include "tm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* How long a stop waits for requests under way. */
 #define STOP_GRACE_MS 10000
@@ -22,6 +24,7 @@
 struct options {
     const char *listen;
     const char *token;
+    const char *desk; /* --desk-glossary FILE, or NULL */
     unsigned max_jobs;
     long jobs;    /* requests in flight per translation; 0: the config file's, else 4 */
     long timeout; /* seconds per request; 0: the config file's, else 30 */
@@ -30,16 +33,49 @@ struct options {
 };
 
 static const struct option long_opts[] = {
-    {"listen", required_argument, NULL, 'l'},   {"token", required_argument, NULL, 't'},
-    {"max-jobs", required_argument, NULL, 'J'}, TJ_CLI_ENGINE_OPTIONS,
-    {"jobs", required_argument, NULL, 'j'},     {"timeout", required_argument, NULL, 'T'},
-    {"help", no_argument, NULL, 'h'},           {0},
+    {"listen", required_argument, NULL, 'l'},
+    {"token", required_argument, NULL, 't'},
+    {"max-jobs", required_argument, NULL, 'J'},
+    {"desk-glossary", required_argument, NULL, 'D'},
+    TJ_CLI_ENGINE_OPTIONS,
+    {"jobs", required_argument, NULL, 'j'},
+    {"timeout", required_argument, NULL, 'T'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
 };
 
 static void log_http(void *cls, const char *message)
 {
     (void)cls;
     tj_cli_error("http: %s", message);
+}
+
+/* One line per write to the memory or the desk glossary, on standard error. */
+static void log_audit(void *cls, const char *line)
+{
+    (void)cls;
+    fprintf(stderr, "tarjim: audit: %s\n", line);
+}
+
+/* Makes the desk glossary when it is missing: an empty TSV with a comment. Returns 0 or an exit
+ * status after a message. */
+static int make_desk(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return 0;
+        tj_cli_error("--desk-glossary %s: %s", path, strerror(errno));
+        return TJ_EXIT_CANTCREAT;
+    }
+    static const char head[] = "# The desk glossary: entries added from tarjim's editor "
+                               "(arabic, english, type, note; later rows win).\n";
+    bool ok = write(fd, head, sizeof head - 1) == (ssize_t)(sizeof head - 1);
+    if (close(fd) != 0 || !ok) {
+        tj_cli_error("--desk-glossary %s: %s", path, strerror(errno));
+        return TJ_EXIT_CANTCREAT;
+    }
+    return 0;
 }
 
 /* The engines the server offers: the chosen one with the command line's settings first, then
@@ -168,6 +204,9 @@ static int run(int argc, char **argv)
         case 't':
             o.token = optarg;
             break;
+        case 'D':
+            o.desk = optarg;
+            break;
         case 'J':
             o.max_jobs = parse_jobs(optarg);
             if (!o.max_jobs) {
@@ -213,14 +252,41 @@ static int run(int argc, char **argv)
     if (status)
         goto out;
 
+    /* The glossary files, loaded again after each add to the desk glossary, which comes last so
+     * that its rows win. */
+    struct tj_cli_glossaries *gl = &o.engine.glossaries;
+    const char **files = tj_xcalloc(gl->n + 1, sizeof *files);
+    char *bundled = NULL;
+    size_t nfiles = 0;
+    if (!gl->no_default)
+        files[nfiles++] = bundled = tj_xasprintf("%s/glossaries/news-ar-en.tsv", tj_cli_data_dir());
+    for (size_t i = 0; i < gl->n; i++)
+        files[nfiles++] = gl->files[i];
+    uint32_t date = 0;
+    if (gl->date)
+        tj_glossary_parse_date(gl->date, &date);
+    if (o.desk) {
+        status = make_desk(o.desk);
+        if (status) {
+            free(files);
+            free(bundled);
+            goto out;
+        }
+        tj_cli_glossaries_add(gl, o.desk);
+    }
     struct tj_glossary *g = NULL;
-    status = tj_cli_load_glossaries(&o.engine.glossaries, &g);
-    if (status)
+    status = tj_cli_load_glossaries(gl, &g);
+    if (status) {
+        free(files);
+        free(bundled);
         goto out;
+    }
     struct tj_provider **providers = NULL;
     size_t nproviders = create_providers(ops, &cfg, &providers, &status);
     if (!nproviders) {
         tj_glossary_destroy(g);
+        free(files);
+        free(bundled);
         goto out;
     }
     /* The fallbacks (--fallback, or the configuration file's): chain[0] is the default engine
@@ -233,6 +299,8 @@ static int run(int argc, char **argv)
             tj_provider_destroy(providers[i]);
         free(providers);
         tj_glossary_destroy(g);
+        free(files);
+        free(bundled);
         goto out;
     }
     if (!o.jobs)
@@ -258,6 +326,11 @@ static int run(int argc, char **argv)
         .token_hint = "set the environment variable TARJIM_TOKEN (or pass --token T)",
         .web_dir = web_dir,
         .glossary = g,
+        .glossary_files = files,
+        .nglossary_files = nfiles,
+        .glossary_date = date,
+        .glossary_proposed = gl->proposed,
+        .desk_glossary = o.desk,
         .providers = providers,
         .nproviders = nproviders,
         .fallback = chain + 1,
@@ -268,6 +341,7 @@ static int run(int argc, char **argv)
                    .tm_candidates = true},
         .max_jobs = o.max_jobs,
         .log = log_http,
+        .audit = log_audit,
     };
     struct tj_server *srv = NULL;
     struct tj_diag diag;
@@ -292,6 +366,8 @@ static int run(int argc, char **argv)
         tj_provider_destroy(chain[i]);
     free(chain);
     tj_glossary_destroy(g);
+    free(files);
+    free(bundled);
 out:
     if (!status)
         status = tj_cli_tm_report(o.tm);
@@ -305,19 +381,34 @@ const struct tj_cmd tj_cmd_serve = {
     .summary = "serve the web editor and its JSON API",
     .usage =
         "Usage: tarjim serve [OPTIONS]\n"
-        "Serves the web editor on http://HOST:PORT/ and its JSON API (/api/translate,\n"
-        "/api/providers, /healthz) until interrupted (SIGINT or SIGTERM): it then stops\n"
-        "accepting connections, finishes the requests under way (for up to 10 s; a second\n"
-        "signal stops at once, though a translation already running is finished) and exits\n"
-        "with status 0.\n\n"
+        "Serves the web editor on http://HOST:PORT/ and its JSON API until interrupted\n"
+        "(SIGINT or SIGTERM): it then stops accepting connections, finishes the requests\n"
+        "under way (for up to 10 s; a second signal stops at once, though a translation\n"
+        "already running is finished) and exits with status 0.\n\n"
+        "  GET  /healthz, /api/providers\n"
+        "  POST /api/translate {\"text\", \"provider\"?}   the JSON document; with\n"
+        "       'Accept: application/x-ndjson' one event a line as segments are done\n"
+        "       (start, segment..., end or error); closing the connection cancels\n"
+        "  POST /api/tm {\"source\", \"target\"}   approve a translation into the memory\n"
+        "  GET  /api/glossary?q=TEXT   entries of the glossaries matching TEXT\n"
+        "  POST /api/glossary {\"arabic\", \"english\", \"type\"?, \"note\"?, \"replace\"?}\n"
+        "       add to the desk glossary (--desk-glossary)\n"
+        "  POST /api/export?format=text|json|jsonl|html|xliff|tmx   an (edited) JSON document\n"
+        "       written as a file\n"
+        "Every POST from another site (Sec-Fetch-Site, Origin) is refused (403); writes to\n"
+        "the memory and the desk glossary are logged on standard error (who: a fingerprint\n"
+        "of the token, or 'local'; never the token).\n\n"
         "      --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; [::1]:PORT\n"
         "                          for IPv6; port 0 picks a free port)\n"
         "      --token T           require 'Authorization: Bearer T' on /api/ requests (or\n"
         "                          $TARJIM_TOKEN, which other users cannot see in the process\n"
         "                          list); required on any address other than loopback\n"
-        "      --max-jobs N        translations at once (default: twice the number of\n"
-        "                          processors); past that a request is answered 503 (busy)\n"
-        "                          with Retry-After\n"
+        "      --max-jobs N        translations, exports and writes at once (default 64:\n"
+        "                          they mostly wait for the engine); past that a request is\n"
+        "                          answered 503 (busy) with Retry-After\n"
+        "      --desk-glossary FILE   the glossary editors add to with POST /api/glossary\n"
+        "                          (TSV, made when missing, loaded after the others so that\n"
+        "                          its rows win; rewritten atomically on each add)\n"
         "  -p, --provider NAME     default engine: offline (default; or $TARJIM_PROVIDER)\n"
         "  -u, --url URL           provider base URL\n"
         "  -k, --api-key KEY       provider key (or the provider's environment variable)\n"

@@ -4,6 +4,7 @@
 #include "tj.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,11 @@ struct conn {
     enum phase phase;
     int64_t since; /* ms: when the phase began */
     bool shut;     /* its socket was shut down */
+    /* Told when the peer hangs up while the connection waits (tj_conns_watch). */
+    void (*hangup)(void *ud);
+    void (*release)(void *ud);
+    void *ud;
+    bool hung_up;
 };
 
 struct tj_conns {
@@ -56,9 +62,38 @@ static void shut(struct conn *c)
     shutdown(c->fd, SHUT_RDWR);
 }
 
+/* Tells the watched connections whose peer has hung up (closed or reset); under the lock. A
+ * connection the server answers is not read meanwhile, so its socket has nothing to read but
+ * the end of the stream. */
+static void look_for_hangups(struct tj_conns *cs)
+{
+    size_t n = 0;
+    for (struct conn *c = cs->head; c; c = c->next)
+        n += c->ud && !c->hung_up && !c->shut;
+    if (n == 0)
+        return;
+    struct pollfd *fds = tj_xcalloc(n, sizeof *fds);
+    struct conn **who = tj_xcalloc(n, sizeof *who);
+    size_t k = 0;
+    for (struct conn *c = cs->head; c && k < n; c = c->next)
+        if (c->ud && !c->hung_up && !c->shut) {
+            fds[k] = (struct pollfd){.fd = c->fd, .events = POLLRDHUP};
+            who[k++] = c;
+        }
+    if (poll(fds, k, 0) > 0)
+        for (size_t i = 0; i < k; i++)
+            if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+                who[i]->hung_up = true;
+                who[i]->hangup(who[i]->ud);
+            }
+    free(fds);
+    free(who);
+}
+
 /* Closes what is past its deadline (or idle while draining); under the lock. */
 static void sweep(struct tj_conns *cs)
 {
+    look_for_hangups(cs);
     int64_t now = now_ms();
     for (struct conn *c = cs->head; c; c = c->next) {
         if (c->phase == PHASE_BUSY || c->shut)
@@ -163,6 +198,8 @@ void tj_conns_notify(void *cls, struct MHD_Connection *c, void **socket_context,
         n->next->prev = n->prev;
     cs->count--;
     pthread_mutex_unlock(&cs->lock);
+    if (n->release)
+        n->release(n->ud);
     free(n);
     *socket_context = NULL;
 }
@@ -198,6 +235,26 @@ void tj_conns_request_received(struct MHD_Connection *c)
 void tj_conns_request_end(struct MHD_Connection *c)
 {
     set_phase(c, PHASE_HEAD);
+}
+
+void tj_conns_watch(struct MHD_Connection *c, void (*hangup)(void *ud), void (*release)(void *ud),
+                    void *ud)
+{
+    struct conn *n = conn_of(c);
+    if (!n) {
+        release(ud);
+        return;
+    }
+    pthread_mutex_lock(&n->owner->lock);
+    void (*old)(void *) = n->release;
+    void *old_ud = n->ud;
+    n->hangup = hangup;
+    n->release = release;
+    n->ud = ud;
+    n->hung_up = false;
+    pthread_mutex_unlock(&n->owner->lock);
+    if (old)
+        old(old_ud);
 }
 
 void tj_conns_drain(struct tj_conns *cs, unsigned idle_ms)

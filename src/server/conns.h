@@ -6,6 +6,8 @@
  *   body within body_timeout of the end of the head.
  * - Draining on stop: answers then close their connections, and connections waiting for a
  *   request head are closed once idle for a moment.
+ * - Hang-ups during a long answer: libmicrohttpd does not see a client leave while its
+ *   connection is suspended; the watcher does, and tells whoever asked (a streamed answer).
  *
  * A watcher thread shuts down the socket of a connection to be closed (shutdown(2), never
  * close(2): the descriptor stays libmicrohttpd's); libmicrohttpd then reads the end of the
@@ -39,6 +41,12 @@ void tj_conns_request_received(struct MHD_Connection *c);
 /* The request on c ended (MHD_OPTION_NOTIFY_COMPLETED): the next head's deadline starts. */
 void tj_conns_request_end(struct MHD_Connection *c);
 
+/* Until c closes, the watcher calls hangup(ud) (once, on its thread) when c's peer hangs up
+ * (closes or resets its end) while the server is answering: a suspended connection is not
+ * watched by libmicrohttpd. release(ud) is called when c closes (or at once when c is not
+ * registered). A later call replaces the watch, releasing the earlier one. */
+void tj_conns_watch(struct MHD_Connection *c, void (*hangup)(void *ud), void (*release)(void *ud),
+                    void *ud);
 /* Starts draining: answers carry "Connection: close", and connections that have waited
  * idle_ms or more for a request head are closed. */
 void tj_conns_drain(struct tj_conns *cs, unsigned idle_ms);

@@ -5,6 +5,8 @@
  * as a job: a write may wait for another process's lock. */
 #include "handler.h"
 
+#include "desk.h"
+#include "native.h"
 #include "pipeline.h"
 #include "reply.h"
 #include "tm.h"
@@ -33,8 +35,11 @@ static const char *member(json_t *o, const char *name, size_t *len, struct tj_an
     return json_string_value(v);
 }
 
-void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, struct tj_answer *out)
+void tj_h_tm(const struct tj_handler_env *env, const struct tj_job_request *jr,
+             struct tj_answer *out)
 {
+    const char *body = jr->body;
+    size_t len = jr->len;
     struct tj_tm *tm = env->client ? env->client->tm : NULL;
     if (!tm) {
         fail(out, MHD_HTTP_CONFLICT, "no_memory",
@@ -65,7 +70,8 @@ void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, str
     /* The segment as a translation makes it. */
     struct tj_document doc;
     tj_document_init(&doc);
-    tj_pipeline_prepare(source, slen, env->glossary, NULL, &doc);
+    struct tj_desk_view *view = tj_desk_acquire(env->desk);
+    tj_pipeline_prepare(source, slen, tj_desk_glossary(view), NULL, &doc);
     size_t n = tj_document_count(&doc);
     const struct tj_segment *s = n == 1 ? &doc.blocks[0].segs[0] : NULL;
     if (!s || !tj_utf8_has_arabic(s->source, s->source_len)) {
@@ -76,6 +82,7 @@ void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, str
             snprintf(msg, sizeof msg, "\"source\" is %zu segments: approve each alone", n);
         fail(out, MHD_HTTP_BAD_REQUEST, "bad_request", msg);
         tj_document_finish(&doc);
+        tj_desk_release(view);
         json_decref(o);
         return;
     }
@@ -88,6 +95,11 @@ void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, str
     if (rc != TJ_OK) {
         fail(out, MHD_HTTP_SERVICE_UNAVAILABLE, "memory_error", diag.message);
     } else {
+        /* Who approved what: the segment's length and a short hash, never its text. */
+        char hex[65];
+        tj_native_sha256_hex(s->source, s->source_len, hex);
+        tj_h_audit(env, "who=%s tm approve source_bytes=%zu source_sha256=%.8s target_bytes=%zu",
+                   jr->who, s->source_len, hex, strlen(target));
         json_t *answer = json_object();
         json_object_set_new(answer, "source", json_stringn(s->source, s->source_len));
         json_object_set_new(answer, "target", json_string(target));
@@ -98,5 +110,6 @@ void tj_h_tm(const struct tj_handler_env *env, const char *body, size_t len, str
         out->response = tj_reply_json_response(text, strlen(text));
     }
     tj_document_finish(&doc);
+    tj_desk_release(view);
     json_decref(o);
 }

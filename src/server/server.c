@@ -1,13 +1,17 @@
 /* Server lifecycle, the route table and request dispatch: protocol checks, Host check,
- * authentication, route, capped body, then the resource's handler, or its job on a worker
- * thread while the connection is suspended. */
+ * cross-site check, authentication, route, capped body, then the resource's handler, or its job
+ * on a worker thread while the connection is suspended (a streamed answer is queued while the
+ * job goes on writing it). */
 #include "server.h"
 
 #include "body.h"
 #include "conns.h"
+#include "desk.h"
 #include "handler.h"
 #include "jobs.h"
+#include "native.h"
 #include "reply.h"
+#include "stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +19,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +35,9 @@
 #define DISCARD_MAX ((size_t)4 << 20)
 
 enum route_flags {
-    ROUTE_JSON = 1 << 0, /* reads a JSON request body */
+    ROUTE_JSON = 1 << 0,   /* reads a JSON request body */
+    ROUTE_STREAM = 1 << 1, /* may stream its answer (Accept: application/x-ndjson) */
+    ROUTE_QUERY = 1 << 2,  /* its job reads the query's format= */
 };
 
 struct route {
@@ -37,7 +45,7 @@ struct route {
     const char *path; /* NULL: any path outside /api/ */
     /* One of the two: answers at once, or runs as a job with the raw body (ROUTE_JSON). */
     enum MHD_Result (*handler)(const struct tj_request *req);
-    void (*job)(const struct tj_handler_env *env, const char *body, size_t len,
+    void (*job)(const struct tj_handler_env *env, const struct tj_job_request *req,
                 struct tj_answer *out);
     unsigned flags;
 };
@@ -45,10 +53,16 @@ struct route {
 static const struct route routes[] = {
     {"GET", "/healthz", tj_h_health, NULL, 0},
     {"GET", "/api/providers", tj_h_providers, NULL, 0},
-    {"POST", "/api/translate", NULL, tj_h_translate, ROUTE_JSON},
+    {"POST", "/api/translate", NULL, tj_h_translate, ROUTE_JSON | ROUTE_STREAM},
     {"POST", "/api/tm", NULL, tj_h_tm, ROUTE_JSON},
+    {"GET", "/api/glossary", tj_h_glossary_get, NULL, 0},
+    {"POST", "/api/glossary", NULL, tj_h_glossary_post, ROUTE_JSON},
+    {"POST", "/api/export", NULL, tj_h_export, ROUTE_JSON | ROUTE_QUERY},
     {"GET", NULL, tj_h_static, NULL, 0},
 };
+
+/* The longest format= a request may give. */
+#define FORMAT_MAX 16
 
 struct tj_server {
     struct MHD_Daemon *daemon;
@@ -57,9 +71,11 @@ struct tj_server {
     struct tj_provider **providers;
     struct tj_jobs *jobs;
     struct tj_conns *conns;
+    struct tj_desk *desk;
     char *web_dir;
     char *token; /* NULL when none */
     size_t token_len;
+    char who[16]; /* who asks, in audit lines: the token's fingerprint, or "local" */
     size_t body_max;
     bool loopback_hosts_only;
     unsigned port;
@@ -75,17 +91,22 @@ struct tj_server {
 
 enum job_state { JOB_NONE, JOB_RUNNING, JOB_DONE };
 
-/* Per-request state, kept in libmicrohttpd's request context. */
+/* Per-request state, kept in libmicrohttpd's request context. While a job runs, the job holds
+ * a reference too: a streamed answer's connection may end before its job does. */
 struct request {
     struct tj_job job; /* first: the job's callbacks get the request back from it */
     struct tj_server *server;
     struct MHD_Connection *conn;
     const struct route *route;
+    atomic_uint refs;
     struct tj_body body;
     bool has_body;
     bool answered;
     enum job_state state;
-    struct tj_answer answer; /* what the job prepared */
+    struct tj_answer answer;  /* what the job prepared */
+    struct tj_stream *stream; /* a streamed answer's, while the job writes it */
+    bool published;           /* the job handed over its answer before its end (a stream) */
+    char format[FORMAT_MAX + 1];
 };
 
 static bool is_api(const char *path)
@@ -98,15 +119,19 @@ static bool is_api(const char *path)
 static const struct route *find_route(const char *method, const char *path, const char **allow)
 {
     *allow = NULL;
+    bool get = false, post = false;
     for (size_t i = 0; i < TJ_ARRAY_LEN(routes); i++) {
         const struct route *r = &routes[i];
         if (r->path ? strcmp(r->path, path) != 0 : is_api(path))
             continue;
-        bool get = strcmp(r->method, "GET") == 0;
-        if (strcmp(r->method, method) == 0 || (get && strcmp(method, "HEAD") == 0))
+        bool is_get = strcmp(r->method, "GET") == 0;
+        if (strcmp(r->method, method) == 0 || (is_get && strcmp(method, "HEAD") == 0))
             return r;
-        *allow = get ? "GET, HEAD" : r->method;
+        get |= is_get;
+        post |= !is_get;
     }
+    if (get || post)
+        *allow = get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST";
     return NULL;
 }
 
@@ -158,6 +183,88 @@ static bool loopback_host(const char *host)
     if (inet_pton(AF_INET, name, &a4) == 1)
         return (ntohl(a4.s_addr) >> 24) == 127;
     return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* Splits an authority ("host", "host:port", "[v6]:port") into its host (lower-cased, into
+ * host[size]) and port (default_port when none). False when it is malformed. */
+static bool split_authority(const char *a, size_t len, unsigned default_port, char *host,
+                            size_t size, unsigned *port)
+{
+    const char *end = a + len, *colon = NULL;
+    if (len && *a == '[') {
+        const char *close = memchr(a, ']', len);
+        if (!close)
+            return false;
+        colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
+        if (!colon && close + 1 != end)
+            return false;
+    } else {
+        colon = memchr(a, ':', len);
+    }
+    size_t hn = colon ? (size_t)(colon - a) : len;
+    if (hn == 0 || hn >= size)
+        return false;
+    for (size_t i = 0; i < hn; i++)
+        host[i] = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] - 'A' + 'a') : a[i];
+    host[hn] = '\0';
+    *port = default_port;
+    if (colon) {
+        size_t pn = (size_t)(end - colon - 1);
+        if (pn == 0 || pn > 5)
+            return false;
+        unsigned p = 0;
+        for (size_t i = 0; i < pn; i++) {
+            char ch = colon[1 + i];
+            if (ch < '0' || ch > '9')
+                return false;
+            p = p * 10 + (unsigned)(ch - '0');
+        }
+        if (p > 65535)
+            return false;
+        *port = p;
+    }
+    return true;
+}
+
+/* Why a request that changes state comes from another site, or NULL: a browser that says so
+ * (Sec-Fetch-Site: cross-site), or an Origin whose host and port are not the Host's. Together
+ * with the JSON content type (which makes browsers ask first) and the Host check, this keeps
+ * other pages from writing through an editor's browser. */
+static const char *cross_site(struct MHD_Connection *c)
+{
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && strcasecmp(site, "cross-site") == 0)
+        return "the browser says this request comes from another site";
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!origin)
+        return NULL;
+    static const char bad[] = "the request's Origin is not this server";
+    unsigned default_port;
+    const char *auth;
+    if (strncasecmp(origin, "http://", 7) == 0) {
+        default_port = 80;
+        auth = origin + 7;
+    } else if (strncasecmp(origin, "https://", 8) == 0) {
+        default_port = 443;
+        auth = origin + 8;
+    } else {
+        return bad; /* "null" (a sandboxed or local page), or another scheme */
+    }
+    size_t alen = strcspn(auth, "/");
+    if (auth[alen] == '/' && auth[alen + 1] != '\0')
+        return bad; /* an origin has no path */
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    char oh[256], hh[256];
+    unsigned op, hp;
+    if (!host || !split_authority(auth, alen, default_port, oh, sizeof oh, &op) ||
+        !split_authority(host, strlen(host), default_port, hh, sizeof hh, &hp))
+        return bad;
+    size_t on = strlen(oh), hn = strlen(hh);
+    if (on && oh[on - 1] == '.')
+        oh[on - 1] = '\0';
+    if (hn && hh[hn - 1] == '.')
+        hh[hn - 1] = '\0';
+    return strcmp(oh, hh) == 0 && op == hp ? NULL : bad;
 }
 
 /* True when content_type (may be NULL) is application/json, with or without parameters. A
@@ -272,6 +379,14 @@ static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, cons
         !loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
         return answer(r, tj_reply_error(c, MHD_HTTP_FORBIDDEN, NULL, "bad_host",
                                         "this server answers requests for localhost only"));
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        const char *why = cross_site(c);
+        if (why)
+            return answer(r, tj_reply_error(c, MHD_HTTP_FORBIDDEN, NULL, "cross_site",
+                                            "%s: state-changing requests are taken from this "
+                                            "server's own page only",
+                                            why));
+    }
     if (s->token && is_api(path) && !token_ok(s, c))
         return answer(r, tj_reply_error(c, MHD_HTTP_UNAUTHORIZED, NULL, "unauthorized",
                                         "this API needs the header 'Authorization: Bearer "
@@ -303,19 +418,57 @@ static enum MHD_Result begin(struct tj_server *s, struct MHD_Connection *c, cons
     return MHD_YES;
 }
 
+/* Frees a request once neither its connection nor its job holds it. */
+static void request_release(struct request *r)
+{
+    if (atomic_fetch_sub(&r->refs, 1) != 1)
+        return;
+    if (r->server)
+        body_release(r->server, r);
+    else if (r->has_body)
+        tj_body_finish(&r->body);
+    if (r->answer.response)
+        MHD_destroy_response(r->answer.response);
+    free(r);
+}
+
 static void job_run(struct tj_job *job)
 {
     struct request *r = (struct request *)job;
-    r->route->job(&r->server->env, r->body.buf.data ? r->body.buf.data : "", r->body.buf.len,
-                  &r->answer);
+    struct tj_job_request jr = {
+        .body = r->body.buf.data ? r->body.buf.data : "",
+        .len = r->body.buf.len,
+        .format = r->format[0] ? r->format : NULL,
+        .who = r->server->who,
+        .stream = r->stream,
+    };
+    r->route->job(&r->server->env, &jr, &r->answer);
     body_release(r->server, r);
+    /* The job's reference: the body ends here. A published stream lives on in its response
+     * (and r->stream stays valid for answer_job); another one is freed now. */
+    tj_stream_finish(r->stream);
 }
 
 static void job_done(struct tj_job *job)
 {
     struct request *r = (struct request *)job;
+    if (!r->published) {
+        r->state = JOB_DONE;
+        /* From here the server's thread answers the request. */
+        MHD_resume_connection(r->conn);
+    }
+    request_release(r);
+}
+
+/* A streamed answer is ready to be queued while its job goes on (the job's thread; the
+ * connection is suspended since the job started). */
+static void publish(void *ud, struct MHD_Response *response)
+{
+    struct request *r = ud;
+    r->answer.status = MHD_HTTP_OK;
+    r->answer.response = response;
+    r->published = true;
     r->state = JOB_DONE;
-    /* The last touch: from here the server's thread answers and frees the request. */
     MHD_resume_connection(r->conn);
 }
 
@@ -324,7 +477,17 @@ static enum MHD_Result answer_job(struct request *r, struct MHD_Connection *c)
 {
     struct MHD_Response *resp = r->answer.response;
     r->answer.response = NULL;
+    if (r->published && r->stream && resp)
+        /* The watcher tells the stream when the client leaves while it waits. */
+        tj_conns_watch(c, tj_stream_cancel, tj_stream_release, tj_stream_hold(r->stream));
     return answer(r, tj_reply_queue(c, r->answer.status, resp));
+}
+
+/* True when the request asks for NDJSON. */
+static bool wants_ndjson(struct MHD_Connection *c)
+{
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    return accept && strcasestr(accept, "application/x-ndjson") != NULL;
 }
 
 /* The last call of a request: the body is complete. */
@@ -336,6 +499,13 @@ static enum MHD_Result finish(struct tj_server *s, struct MHD_Connection *c, con
         return answer(r, tj_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "too_large",
                                         "the request body is over %zu bytes", s->body_max));
     if (r->route->job) {
+        if (r->route->flags & ROUTE_QUERY) {
+            const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+            if (f && strlen(f) <= FORMAT_MAX)
+                memcpy(r->format, f, strlen(f) + 1);
+            else if (f)
+                memcpy(r->format, "?", 2); /* too long to be one: named unknown */
+        }
         if (!tj_jobs_reserve(s->jobs))
             return busy(r, c, "all translation slots are taken");
         r->server = s;
@@ -343,6 +513,9 @@ static enum MHD_Result finish(struct tj_server *s, struct MHD_Connection *c, con
         r->job.run = job_run;
         r->job.done = job_done;
         r->state = JOB_RUNNING;
+        atomic_fetch_add(&r->refs, 1); /* the job's */
+        if ((r->route->flags & ROUTE_STREAM) && wants_ndjson(c))
+            r->stream = tj_stream_create(c, publish, r);
         /* Suspended before the job starts, so that its resume always finds it suspended. */
         MHD_suspend_connection(c);
         tj_jobs_start(s->jobs, &r->job);
@@ -376,6 +549,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct request *r = *ctx;
     if (!r) {
         r = tj_xcalloc(1, sizeof *r);
+        atomic_init(&r->refs, 1);
         *ctx = r;
         tj_conns_request_begin(c, false);
         return begin(s, c, url, method, version, r);
@@ -405,11 +579,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
     struct request *r = *ctx;
     if (!r)
         return;
-    body_release(s, r);
-    if (r->answer.response)
-        MHD_destroy_response(r->answer.response);
-    free(r);
+    if (!r->server)
+        r->server = s; /* for its body's slot */
     *ctx = NULL;
+    request_release(r);
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -532,11 +705,7 @@ static enum tj_status open_listener(const char *addr, struct sockaddr_storage *s
 
 unsigned tj_server_default_jobs(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    unsigned jobs = (unsigned)(n > TJ_SERVER_JOBS_MAX / 2 ? TJ_SERVER_JOBS_MAX : 2 * n);
-    return jobs < 2 ? 2 : jobs;
+    return TJ_SERVER_JOBS_DEFAULT;
 }
 
 /* The connection limit: as asked, but leaving descriptors for everything else. */
@@ -578,9 +747,21 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     if (cfg->max_jobs > TJ_SERVER_JOBS_MAX)
         return tj_diag_set(diag, TJ_ERR_USAGE, "at most %u translations at once",
                            TJ_SERVER_JOBS_MAX);
-    rc = open_listener(addr, &ss, len, &fd, diag);
+    struct tj_desk *desk = NULL;
+    struct tj_desk_config dcfg = {.glossary = cfg->glossary,
+                                  .files = cfg->glossary_files,
+                                  .nfiles = cfg->nglossary_files,
+                                  .date = cfg->glossary_date,
+                                  .proposed = cfg->glossary_proposed,
+                                  .path = cfg->desk_glossary};
+    rc = tj_desk_create(&dcfg, &desk, diag);
     if (rc != TJ_OK)
         return rc;
+    rc = open_listener(addr, &ss, len, &fd, diag);
+    if (rc != TJ_OK) {
+        tj_desk_destroy(desk);
+        return rc;
+    }
 
     struct tj_server *s = tj_xcalloc(1, sizeof *s);
     s->listen_fd = -1;
@@ -589,7 +770,8 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     memcpy(s->providers, cfg->providers, cfg->nproviders * sizeof *s->providers);
     s->web_dir = tj_xstrdup(cfg->web_dir ? cfg->web_dir : "web");
     s->client = cfg->client;
-    s->env = (struct tj_handler_env){.glossary = cfg->glossary,
+    s->desk = desk;
+    s->env = (struct tj_handler_env){.desk = desk,
                                      .providers = s->providers,
                                      .nproviders = cfg->nproviders,
                                      .fallback = cfg->fallback,
@@ -597,10 +779,18 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
                                                       ? cfg->nfallback
                                                       : TJ_SERVER_MAX_FALLBACK,
                                      .client = &s->client,
-                                     .web_dir = s->web_dir};
+                                     .web_dir = s->web_dir,
+                                     .audit = cfg->audit,
+                                     .audit_cls = cfg->audit_cls};
+    snprintf(s->who, sizeof s->who, "local");
     if (has_token) {
         s->token = tj_xstrdup(cfg->token);
         s->token_len = strlen(s->token);
+        /* Who a request with the token is, in audit lines: a fingerprint that names the token
+         * without giving it away. */
+        char hex[65];
+        tj_native_sha256_hex(s->token, s->token_len, hex);
+        snprintf(s->who, sizeof s->who, "%.8s", hex);
     }
     s->loopback_hosts_only = !has_token;
     s->body_max = cfg->body_max ? cfg->body_max : TJ_SERVER_BODY_MAX;
@@ -609,8 +799,8 @@ enum tj_status tj_server_create(const struct tj_server_config *cfg, struct tj_se
     unsigned max_jobs = cfg->max_jobs ? cfg->max_jobs : tj_server_default_jobs();
     s->jobs = tj_jobs_create(max_jobs);
     /* Bodies waiting for a slot are the memory a burst of uploads holds (up to body_max each):
-     * a few per job, then 503 before anything is read. */
-    s->bodies_max = 4 * max_jobs + 16;
+     * two per job and a few more, then 503 before anything is read. */
+    s->bodies_max = 2 * max_jobs + 16;
     s->conns = tj_conns_create((cfg->head_timeout ? cfg->head_timeout : 10) * 1000u,
                                (cfg->body_timeout ? cfg->body_timeout : 60) * 1000u);
     if (!s->conns) {
@@ -712,6 +902,7 @@ void tj_server_destroy(struct tj_server *s)
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     tj_conns_destroy(s->conns);
+    tj_desk_destroy(s->desk);
     pthread_mutex_destroy(&s->lock);
     free(s->providers);
     free(s->web_dir);
@@ -730,4 +921,16 @@ unsigned tj_server_port(const struct tj_server *s)
 const char *tj_server_url(const struct tj_server *s)
 {
     return s->url;
+}
+
+void tj_h_audit(const struct tj_handler_env *env, const char *fmt, ...)
+{
+    if (!env->audit)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    env->audit(env->audit_cls, line);
 }

@@ -4,8 +4,14 @@
  * room for thousands of connections, each with an idle timeout and a deadline for its
  * request head and body, so that slow clients cannot lock editors out. Translations run as
  * jobs on worker threads, at most max_jobs at once (a request past that gets 503 "busy" with
- * Retry-After), and never hold up other requests. The glossary and providers it was given are
- * shared read-only between requests. Off loopback it refuses to start without a token, and
+ * Retry-After), and never hold up other requests: they mostly wait for remote engines, so the
+ * default allows many (TJ_SERVER_JOBS_DEFAULT). A translation asked for as NDJSON streams its
+ * segments as they are done, and stops sending work to its engine when the client goes away.
+ * The providers it was given are shared read-only between requests; the glossary is replaced
+ * when an editor adds to the desk glossary, while translations under way keep the one they
+ * started with (desk.h). Requests that change state (every POST) are refused from other sites
+ * (Sec-Fetch-Site, Origin), and writes to the memory and the desk glossary are reported to the
+ * audit callback. Off loopback it refuses to start without a token, and
  * limits the connections from one address; with a token, every /api/ request must carry
  * "Authorization: Bearer TOKEN". The server never logs the token.
  *
@@ -24,8 +30,11 @@
 #define TJ_SERVER_LISTEN_DEFAULT "127.0.0.1:8080"
 #define TJ_SERVER_CONNECTIONS 4096u
 #define TJ_SERVER_THREADS 2u
-/* Largest max_jobs accepted. */
+/* Largest max_jobs accepted, and the default: jobs mostly wait for remote engines, and the
+ * memory they hold is bounded by the body cap (the bodies read or waiting, at most
+ * 2 x max_jobs + 16 of them, hold up to TJ_SERVER_BODY_MAX each). */
 #define TJ_SERVER_JOBS_MAX 256u
+#define TJ_SERVER_JOBS_DEFAULT 64u
 /* Seconds a client is asked to wait before trying again after a 503. */
 #define TJ_SERVER_RETRY_AFTER 2
 
@@ -35,7 +44,16 @@ struct tj_server_config {
     const char *token;      /* NULL or "": no token, which is allowed on loopback only */
     const char *token_hint; /* how a token is given, added to the refusal; may be NULL */
     const char *web_dir;    /* the editor's files (index.html, ...) */
-    const struct tj_glossary *glossary;   /* may be NULL */
+    const struct tj_glossary *glossary; /* may be NULL; borrowed until the first desk add */
+    /* The files the glossary was loaded from (in order, without the desk glossary), its date
+     * and whether it pins proposed rows: loaded again, the desk glossary last, after each add
+     * to the desk glossary. */
+    const char *const *glossary_files;
+    size_t nglossary_files;
+    uint32_t glossary_date;
+    bool glossary_proposed;
+    const char *desk_glossary; /* the desk glossary (TSV, exists, loaded last into glossary);
+                                  NULL: POST /api/glossary is refused */
     struct tj_provider *const *providers; /* the engines requests may choose; [0] is the
                                              default; at least one */
     size_t nproviders;
@@ -54,6 +72,10 @@ struct tj_server_config {
     /* Receives libmicrohttpd's error messages (may be NULL: they are dropped). */
     void (*log)(void *cls, const char *message);
     void *log_cls;
+    /* Receives one line per write to the memory or the desk glossary: who (the first 8 hex
+     * digits of the SHA-256 of the token, or "local"; never the token) and what. May be NULL. */
+    void (*audit)(void *cls, const char *line);
+    void *audit_cls;
 };
 
 struct tj_server;
@@ -76,7 +98,7 @@ void tj_server_quiesce(struct tj_server *s);
  * answered (0 when the server may be destroyed without cutting anyone off). */
 size_t tj_server_pending(const struct tj_server *s);
 
-/* The default number of translations at once: twice the processors online, at least 2. */
+/* The default number of translations at once: TJ_SERVER_JOBS_DEFAULT. */
 unsigned tj_server_default_jobs(void);
 
 /* The port the server is bound to (the chosen one when the configuration said 0). */

@@ -111,8 +111,9 @@ struct call {
     const char *body; /* NULL: none */
     size_t len;       /* 0 with a body: strlen */
     const char *content_type;
-    const char *auth; /* Authorization value */
-    const char *host; /* Host value */
+    const char *auth;  /* Authorization value */
+    const char *host;  /* Host value */
+    const char *extra; /* one more header line, or NULL */
     bool chunked;
     atomic_int *sent; /* incremented once the whole body is sent, if not NULL */
     bool soft;        /* a transfer error is status -1 rather than a failed test (threads) */
@@ -157,6 +158,8 @@ static void perform_port(unsigned port, const struct call *c, struct reply *r)
         snprintf(line, sizeof line, "Host: %s", c->host);
         hdrs = curl_slist_append(hdrs, line);
     }
+    if (c->extra)
+        hdrs = curl_slist_append(hdrs, c->extra);
     hdrs = curl_slist_append(hdrs, "Expect:");
     struct chunked ch = {0};
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -462,7 +465,7 @@ static void test_routes(void **state)
     struct reply r;
     get(open_srv, "/api/nothing", &r);
     assert_error(&r, 404, "not_found");
-    get(open_srv, "/api/glossary", &r);
+    get(open_srv, "/api/glossary/entries", &r);
     assert_error(&r, 404, "not_found");
     get(open_srv, "/api/translate", &r);
     assert_error(&r, 405, "method_not_allowed");
@@ -470,6 +473,63 @@ static void test_routes(void **state)
     assert_string_equal(r.allow, "GET, HEAD");
     assert_error(&r, 405, "method_not_allowed");
     perform(open_srv, &(struct call){.method = "HEAD", .path = "/healthz"}, &r);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+}
+
+/* A POST from another site is refused before anything else (403 cross_site): the browser says
+ * so (Sec-Fetch-Site), or its Origin is not the Host (scheme's default port when none); a GET
+ * is not, and neither is a POST from the server's own page. */
+static void test_cross_site(void **state)
+{
+    (void)state;
+    unsigned port = tj_server_port(open_srv);
+    char own[64], upper[64], other_port[64], by_name[64], named_host[64];
+    snprintf(own, sizeof own, "Origin: http://127.0.0.1:%u", port);
+    snprintf(upper, sizeof upper, "Origin: HTTP://127.0.0.1:%u", port);
+    snprintf(other_port, sizeof other_port, "Origin: http://127.0.0.1:%u", port + 1);
+    snprintf(by_name, sizeof by_name, "Origin: http://localhost:%u", port);
+    snprintf(named_host, sizeof named_host, "localhost:%u", port);
+    struct {
+        const char *extra, *host;
+        long status;
+    } cases[] = {
+        {own, NULL, 200},
+        {upper, NULL, 200},
+        {"Sec-Fetch-Site: same-origin", NULL, 200},
+        {"Sec-Fetch-Site: none", NULL, 200},
+        {by_name, named_host, 200},
+        {"Sec-Fetch-Site: cross-site", NULL, 403},
+        {"Origin: http://evil.example", NULL, 403},
+        {other_port, NULL, 403},
+        {"Origin: http://127.0.0.1", NULL, 403}, /* port 80 */
+        {by_name, NULL, 403},                    /* Host 127.0.0.1:PORT */
+        {"Origin: null", NULL, 403},
+        {"Origin: file://", NULL, 403},
+    };
+    for (size_t i = 0; i < TJ_ARRAY_LEN(cases); i++) {
+        struct reply r;
+        perform(open_srv,
+                &(struct call){.method = "POST",
+                               .path = "/api/translate",
+                               .body = "{\"text\": \"بوتين\"}",
+                               .content_type = "application/json",
+                               .extra = cases[i].extra,
+                               .host = cases[i].host},
+                &r);
+        if (r.status != cases[i].status)
+            fail_msg("%s (Host %s): %ld, expected %ld", cases[i].extra,
+                     cases[i].host ? cases[i].host : "default", r.status, cases[i].status);
+        if (r.status == 403)
+            assert_error(&r, 403, "cross_site");
+        else
+            free(r.body);
+    }
+    struct reply r;
+    perform(open_srv,
+            &(struct call){
+                .method = "GET", .path = "/api/providers", .extra = "Sec-Fetch-Site: cross-site"},
+            &r);
     assert_int_equal(r.status, 200);
     free(r.body);
 }
@@ -1085,14 +1145,15 @@ int main(int argc, char **argv)
 {
     tarjim_exe = argc > 1 ? argv[1] : NULL;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_health),       cmocka_unit_test(test_providers),
-        cmocka_unit_test(test_translate),    cmocka_unit_test(test_body_cap),
-        cmocka_unit_test(test_bad_requests), cmocka_unit_test(test_routes),
-        cmocka_unit_test(test_token),        cmocka_unit_test(test_host_check),
-        cmocka_unit_test(test_static),       cmocka_unit_test(test_listen_rules),
-        cmocka_unit_test(test_concurrent),   cmocka_unit_test(test_busy),
-        cmocka_unit_test(test_slow_clients), cmocka_unit_test(test_protocol_edges),
-        cmocka_unit_test(test_per_ip_limit), cmocka_unit_test(test_sigterm),
+        cmocka_unit_test(test_health),         cmocka_unit_test(test_providers),
+        cmocka_unit_test(test_translate),      cmocka_unit_test(test_body_cap),
+        cmocka_unit_test(test_bad_requests),   cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_token),          cmocka_unit_test(test_host_check),
+        cmocka_unit_test(test_cross_site),     cmocka_unit_test(test_static),
+        cmocka_unit_test(test_listen_rules),   cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_busy),           cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_protocol_edges), cmocka_unit_test(test_per_ip_limit),
+        cmocka_unit_test(test_sigterm),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
