@@ -174,6 +174,8 @@ static double run_batch(char **arts, size_t *lens, size_t n, const struct tj_glo
     struct job *jobs = tj_xcalloc(n, sizeof *jobs);
     double t0 = bench_now();
     struct tj_pipeline_group *group = nchain ? tj_pipeline_group_create(chain, nchain, co) : NULL;
+    /* One state of names for the whole batch, as translate passes to each of its inputs. */
+    struct tj_consistency *names = tj_consistency_create(TJ_CONSISTENCY_BYTES);
     for (size_t i = 0; i < n; i++) {
         struct job *j = &jobs[i];
         tj_buf_init(&j->out, 0);
@@ -187,7 +189,8 @@ static double run_batch(char **arts, size_t *lens, size_t n, const struct tj_glo
                                          .writer = j->w,
                                          .group = group,
                                          .done = job_done,
-                                         .done_ud = j};
+                                         .done_ud = j,
+                                         .consistency = names};
         j->pl = tj_pipeline_create(&cfg);
         tj_pipeline_text(j->pl, arts[i], lens[i]);
         if (group) {
@@ -199,6 +202,7 @@ static double run_batch(char **arts, size_t *lens, size_t n, const struct tj_glo
     }
     tj_pipeline_group_destroy(group);
     double secs = bench_now() - t0;
+    tj_consistency_destroy(names);
     *out_bytes = 0;
     for (size_t i = 0; i < n; i++) {
         struct job *j = &jobs[i];

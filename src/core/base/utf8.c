@@ -108,6 +108,16 @@ bool tj_utf8_check_text(const char *s, size_t len, size_t *bad_offset, bool *is_
 uint32_t tj_utf8_next(const char *s, size_t len, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s + *i;
+    /* ASCII and two-byte sequences (all of Arabic) are read inline: the hot paths of
+     * normalizing, pinning and name finding walk Arabic text a code point at a time. */
+    if (*i < len && u[0] < 0x80) {
+        (*i)++;
+        return u[0];
+    }
+    if (*i + 1 < len && u[0] >= 0xC2 && u[0] <= 0xDF && (u[1] & 0xC0) == 0x80) {
+        *i += 2;
+        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    }
     size_t n = tj_utf8_seq_len(u, len - *i);
     if (n == 0) {
         (*i)++;

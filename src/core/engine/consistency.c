@@ -54,8 +54,27 @@ unsigned tj_consistency_begin(struct tj_consistency *c)
 /* Appends s to b with the field separator made a space, so a field never splits. */
 static void put_field(struct tj_buf *b, const char *s)
 {
-    for (; *s; s++)
-        tj_buf_putc(b, *s == 0x1f ? ' ' : *s);
+    for (;;) {
+        const char *us = strchr(s, 0x1f);
+        tj_buf_append(b, s, us ? (size_t)(us - s) : strlen(s));
+        if (!us)
+            return;
+        tj_buf_putc(b, ' ');
+        s = us + 1;
+    }
+}
+
+/* Appends US, then v in decimal. */
+static void put_number(struct tj_buf *b, unsigned v)
+{
+    char d[16];
+    size_t n = sizeof d;
+    do {
+        d[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    tj_buf_putc(b, 0x1f);
+    tj_buf_append(b, d + n, sizeof d - n);
 }
 
 /* Splits a record (a copy, modified) into at most n fields; returns how many. */
@@ -125,10 +144,6 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
     struct tj_buf k, v;
     tj_buf_init(&k, 0);
     tj_buf_init(&v, 0);
-    char id[32];
-    snprintf(id, sizeof id, "%u", at->s->id);
-    char doc[32];
-    snprintf(doc, sizeof doc, "%u", at->doc);
 
     tj_buf_puts(&k, "f" US);
     put_field(&k, key);
@@ -147,7 +162,9 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
         put_field(&v, rendering);
         tj_buf_puts(&v, US);
         put_field(&v, arabic);
-        tj_buf_printf(&v, US "%s" US "%s" US, id, doc);
+        put_number(&v, at->s->id);
+        put_number(&v, at->doc);
+        tj_buf_puts(&v, US);
         put_field(&v, at->name);
         put(c, &k, &v);
     }
@@ -179,7 +196,10 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
             put_field(&v, key);
             tj_buf_puts(&v, US);
             put_field(&v, arabic);
-            tj_buf_printf(&v, US "%d" US "%s" US "%s" US, glossary, id, doc);
+            put_number(&v, glossary);
+            put_number(&v, at->s->id);
+            put_number(&v, at->doc);
+            tj_buf_puts(&v, US);
             put_field(&v, at->name);
             put(c, &k, &v);
         }

@@ -217,6 +217,8 @@ static bool has_article(const struct ctx *c, size_t k)
     size_t len;
     const char *w = mw(c, k, &len);
     for (size_t i = 0; i < TJ_ARRAY_LEN(arts); i++) {
+        if (len < 6 || memcmp(w, arts[i], 2) != 0)
+            continue; /* each starts with a two-byte letter */
         size_t al = strlen(arts[i]);
         if (len < al + 4 || memcmp(w, arts[i], al) != 0)
             continue;
@@ -583,6 +585,8 @@ static size_t stem_skip(struct ctx *c, size_t k, int (*score)(struct ctx *, size
     int best = score(c, k, 0, ud);
     size_t skip = 0;
     for (size_t i = 0; i < TJ_ARRAY_LEN(name_clitics) && best != 0; i++) {
+        if (len < 8 || memcmp(w, name_clitics[i], 2) != 0)
+            continue; /* each starts with a two-byte letter and leaves three */
         size_t cl = strlen(name_clitics[i]);
         if (len < cl + 6 || memcmp(w, name_clitics[i], cl) != 0)
             continue;
@@ -767,6 +771,15 @@ static void find_known(struct ctx *c, tj_names_known_fn known, void *ud)
         size_t matched = 0, mskip = 0;
         size_t wl;
         const char *w = mw(c, k, &wl);
+        /* The word as it is, then without each clitic it starts with (found once, for every
+         * length of run). */
+        size_t skips[TJ_ARRAY_LEN(name_clitics) + 1], nskips = 0;
+        skips[nskips++] = 0;
+        for (size_t ci = 0; !busy && ci < TJ_ARRAY_LEN(name_clitics); ci++) {
+            size_t cl = strlen(name_clitics[ci]);
+            if (wl >= cl + 4 && memcmp(w, name_clitics[ci], cl) == 0)
+                skips[nskips++] = cl;
+        }
         for (size_t len = 4; !busy && !matched && len >= 1; len--) {
             if (k + len > c->n)
                 continue;
@@ -775,10 +788,8 @@ static void find_known(struct ctx *c, tj_names_known_fn known, void *ud)
                 ok = joined(c, i) && c->w[i].pin < 0 && c->w[i].arabic;
             if (!ok)
                 continue;
-            for (size_t ci = 0; ci <= TJ_ARRAY_LEN(name_clitics) && !matched; ci++) {
-                size_t cl = ci == 0 ? 0 : strlen(name_clitics[ci - 1]);
-                if (ci > 0 && (wl < cl + 4 || memcmp(w, name_clitics[ci - 1], cl) != 0))
-                    continue;
+            for (size_t si = 0; si < nskips && !matched; si++) {
+                size_t cl = skips[si];
                 tj_buf_reset(&key);
                 tj_buf_append(&key, w + cl, wl - cl);
                 for (size_t i = k + 1; i < k + len; i++) {
