@@ -461,6 +461,8 @@ await step('keyboard only', async () => {
   check(await page.evaluate(() => document.activeElement.classList.contains('skip')), 'the first Tab reaches the skip link');
   await page.keyboard.press('Tab');
   check(await page.evaluate(() => document.activeElement.id === 'source'), 'the next one the article');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('قال الرئيس بوتين إن الوفد وصل إلى القاهرة.\nوأضاف أن الاجتماع سيعقد غدا.');
   await page.keyboard.press('Control+Enter');
   await page.waitForFunction(() => /^Translated/.test(document.querySelector('#status').textContent));
   await page.keyboard.press('Shift+Tab');
