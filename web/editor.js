@@ -1214,6 +1214,19 @@
       if (state.pin) lookUp($('pin-arabic').value.trim(), state.pin.token);
     });
     $('rows').addEventListener('mouseup', () => setTimeout(onSelectionDone, 0));
+    /* on a touch screen a selection is made by a long press and its handles, with no mouseup:
+     * the form opens once the selection has stayed the same for a moment */
+    let lastPointer = 'mouse';
+    let selTimer = 0;
+    document.addEventListener('pointerdown', (ev) => { lastPointer = ev.pointerType; }, true);
+    document.addEventListener('selectionchange', () => {
+      if (lastPointer !== 'touch') return;
+      clearTimeout(selTimer);
+      selTimer = setTimeout(() => {
+        const open = state.pin && !$('pin-form').hidden;
+        if (!open) onSelectionDone();
+      }, 700);
+    });
     $('rows').addEventListener('keyup', (ev) => {
       if (ev.shiftKey && /^Arrow|^Home|^End/.test(ev.key)) onSelectionDone();
     });

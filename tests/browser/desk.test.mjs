@@ -444,6 +444,31 @@ if (!article) {
     await page.screenshot({ path: path.join(shotsDir, 'phone-390.png') });
     await page.locator(row(3)).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shotsDir, 'phone-390-rows.png') });
+    /* a selection made by touch (a long press, no mouseup) opens the pin form too */
+    await page.evaluate((sel) => {
+      const cell = document.querySelector(sel + ' .src');
+      cell.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true }));
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.data.indexOf('القمة');
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + 'القمة'.length);
+        getSelection().removeAllRanges();
+        getSelection().addRange(r);
+        break;
+      }
+    }, row(2));
+    await page.waitForSelector(row(2) + ' #pin-form:not([hidden])', { timeout: 5000 });
+    check(await page.inputValue('#pin-arabic') === 'القمة', 'a touch selection opens the pin form');
+    await page.locator('#pin-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shotsDir, 'phone-390-pin-form.png') });
+    const formBox = await page.$eval('#pin-form', (f) => f.getBoundingClientRect().right);
+    check(formBox <= 390, 'the pin form fits the phone\'s width', formBox);
+    await page.click('#pin-close');
+    await page.evaluate(() => { const ae = document.activeElement; if (ae) ae.blur(); });
+    await page.mouse.click(5, 5);
     await page.setViewportSize({ width: 1280, height: 900 });
     const wide = await page.$eval(row(2), (r) => {
       const a = r.querySelector('.src').getBoundingClientRect();
