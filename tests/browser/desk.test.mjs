@@ -422,6 +422,37 @@ if (!article) {
     check(parsed.states && parsed.states[2] === 'final', 'unit 3 is final (approved)', parsed.states && parsed.states.join(','));
   });
 
+  await step('export the other formats', async () => {
+    const got = {};
+    for (const format of ['text', 'html', 'tmx', 'json']) {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }),
+        page.click('.exports button[data-format="' + format + '"]')]);
+      got[format] = { name: download.suggestedFilename(), body: fs.readFileSync(await download.path(), 'utf8') };
+    }
+    const text = got.text.body.split('\n');
+    check(/\.en\.txt$/.test(got.text.name) && text.includes(EDIT2) && text.filter((l) => l.trim()).length === 16,
+      'text: one line a paragraph, the approved English among them', got.text.name + ' ' + text.length);
+    const html = await page.evaluate((body) => {
+      /* (its style sheet left out: the desk's CSP would report it) */
+      const d = new DOMParser().parseFromString(body.replace(/<style[\s\S]*?<\/style>/g, ''), 'text/html');
+      return {
+        ar: d.querySelectorAll('[lang="ar"]').length,
+        texts: [...d.querySelectorAll('td, p, div, span')].map((e) => e.textContent.trim()),
+        scripts: d.querySelectorAll('script').length,
+      };
+    }, got.html.body);
+    check(/\.en\.html$/.test(got.html.name) && html.ar > 0 && html.texts.includes(EDIT2) && html.scripts === 0,
+      'bilingual HTML with the edited English', got.html.name + ' ' + html.ar);
+    const tus = (got.tmx.body.match(/<tu[\s>]/g) || []).length;
+    check(/\.en\.tmx$/.test(got.tmx.name) && /<tmx/.test(got.tmx.body) && tus === 16 && got.tmx.body.includes(EDIT2),
+      'TMX with 16 units', got.tmx.name + ' ' + tus);
+    let doc = null;
+    try { doc = JSON.parse(got.json.body); } catch (e) { /* checked below */ }
+    const segs = doc ? doc.blocks.flatMap((b) => b.segments) : [];
+    check(segs.length === 16 && segs[2].target === EDIT2 && segs[2].approved === true && !segs[0].approved,
+      'JSON: 16 segments, the approved one marked', got.json.body.slice(0, 200));
+  });
+
   await step('copy all English', async () => {
     await page.click('#copy');
     const text = await page.evaluate(() => navigator.clipboard.readText());
@@ -519,6 +550,13 @@ await step('pin from a selection', async () => {
   check(r && !r.tgtMarks.some((m) => m.includes('Hashemi')), 'before: the name is not pinned', JSON.stringify(r));
   const suggestBtn = await page.$(row(1) + ' ul.qa li.suggest_pin button');
   check(Boolean(suggestBtn), 'the suggest_pin finding offers a Pin button', r && r.qa.join(' | '));
+  if (suggestBtn) {
+    await suggestBtn.click();
+    const form = [await page.inputValue('#pin-arabic'), await page.inputValue('#pin-english'), await page.inputValue('#pin-type')];
+    check(form[0] === 'كريم الهاشمي' && form[1] === 'Karim al-Hashmi' && form[2] === 'person',
+      'it opens the pin form with the finding\'s Arabic, English and type', form.join(' | '));
+    await page.click('#pin-close');
+  }
   /* select the name with the mouse, as an editor does: from its first letter (at the right) to
    * its last */
   const rect = await page.$eval(row(1) + ' .src', (cell, name) => {
