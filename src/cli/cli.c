@@ -19,8 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void (*tj_cli_before_message)(void);
+
 void tj_cli_error(const char *fmt, ...)
 {
+    if (tj_cli_before_message)
+        tj_cli_before_message();
     va_list ap;
     va_start(ap, fmt);
     fputs("tarjim: ", stderr);
@@ -31,6 +35,8 @@ void tj_cli_error(const char *fmt, ...)
 
 void tj_cli_note(const char *fmt, ...)
 {
+    if (tj_cli_before_message)
+        tj_cli_before_message();
     va_list ap;
     va_start(ap, fmt);
     fputs("tarjim: note: ", stderr);

@@ -39,6 +39,10 @@ extern const struct tj_cmd tj_cmd_providers;
 extern const struct tj_cmd tj_cmd_serve;
 extern const struct tj_cmd tj_cmd_tm;
 
+/* When set, called before each message of tj_cli_error and tj_cli_note: a command that draws a
+ * live line on stderr (translate's progress) erases it there. */
+extern void (*tj_cli_before_message)(void);
+
 /* Prints "tarjim: message" to stderr. */
 void tj_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "tarjim: note: message" to stderr. */

@@ -4,7 +4,9 @@
 #include "client.h"
 #include "input.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "provider.h"
+#include "report.h"
 #include "segment.h"
 #include "strmap.h"
 #include "tm.h"
@@ -12,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,13 @@ static const struct {
                {"jsonl", ".en.jsonl", TJ_FORMAT_JSONL}, {"html", ".en.html", TJ_FORMAT_HTML},
                {"xliff", ".en.xlf", TJ_FORMAT_XLIFF},   {"tmx", ".en.tmx", TJ_FORMAT_TMX}};
 
+/* What a run adds up as its inputs end. */
+struct run_state {
+    struct tj_progress *progress;
+    struct tj_report *report; /* with --report, else NULL */
+    struct tj_progress_totals totals;
+};
+
 struct options {
     const char *srx;
     struct tj_segment_options seg;
@@ -42,7 +52,51 @@ struct options {
     size_t nchain;
     struct tj_consistency *names; /* names checked across the inputs of the run */
     struct tj_tm *tm;             /* the translation memory, or NULL */
+    const char *report;           /* --report FILE */
+    struct run_state *rs;
 };
+
+/* Ctrl+C: 1 after the first (nothing more is sent, the requests in flight are waited for), 2
+ * after the second (they are abandoned). The client reads it (tj_client_options.stop). */
+static volatile sig_atomic_t interrupted;
+static bool interrupt_erase; /* the live line is drawn: the handler's note first erases it */
+
+static void say(const char *s, size_t n)
+{
+    ssize_t w = write(STDERR_FILENO, s, n);
+    (void)w;
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    static const char first[] = "tarjim: interrupted: waiting for the requests in flight "
+                                "(Ctrl+C again to abandon them)\n";
+    static const char again[] = "tarjim: interrupted again: abandoning the requests in flight\n";
+    int saved = errno;
+    if (interrupted < 2)
+        interrupted++;
+    if (interrupt_erase)
+        say("\r\033[K", 4);
+    if (interrupted == 1) {
+        say(first, sizeof first - 1);
+    } else {
+        say(again, sizeof again - 1);
+        /* A third Ctrl+C ends the process at once, as without this handler. */
+        struct sigaction sa = {0};
+        sa.sa_handler = SIG_DFL;
+        sigaction(SIGINT, &sa, NULL);
+    }
+    errno = saved;
+}
+
+/* The live line, erased before each message (tj_cli_before_message). */
+static struct tj_progress *live;
+
+static void erase_live(void)
+{
+    tj_progress_clear(live);
+}
 
 static int parse_long(const char *arg, long min, long max, long *out)
 {
@@ -103,8 +157,9 @@ struct job {
     struct tj_client_stats stats;
     struct tj_writer *w;
     struct tj_pipeline *pl;
-    int status; /* of reading the input and writing the output so far */
-    int *total; /* the run's exit status, made worse by this input's */
+    int status;                /* of reading the input and writing the output so far */
+    int *total;                /* the run's exit status, made worse by this input's */
+    struct tj_report_file *rf; /* with --report */
 };
 
 /* Everything after an input's last window: messages, the rest of its output, the file renamed
@@ -121,7 +176,8 @@ static void job_end(struct job *j, enum tj_status rc, const struct tj_diag *diag
     } else if (j->stats.fallbacks && rc == TJ_OK) {
         tj_cli_note("%s: %zu segments translated by a fallback (%s)", j->name, j->stats.fallbacks,
                     diag->message);
-    } else if (rc != TJ_OK) {
+    } else if (rc != TJ_OK && !(interrupted && rc == TJ_ERR_PARTIAL)) {
+        /* (After Ctrl+C, the summary says what was left; a line per input would bury it.) */
         tj_cli_error("%s: %s", j->name, diag->message);
     }
     if (status != TJ_EXIT_IOERR)
@@ -139,7 +195,15 @@ static void job_end(struct job *j, enum tj_status rc, const struct tj_diag *diag
             status = tj_cli_worse(status, TJ_EXIT_CANTCREAT);
         }
     }
-    *j->total = tj_cli_worse(*j->total, tj_cli_worse(status, tj_status_exit_code(rc)));
+    status = tj_cli_worse(status, tj_status_exit_code(rc));
+    *j->total = tj_cli_worse(*j->total, status);
+    struct run_state *rs = o->rs;
+    rs->totals.segments += j->stats.segments;
+    rs->totals.tm_hits += j->stats.tm_hits;
+    rs->totals.failed += j->stats.failed;
+    if (j->rf)
+        tj_report_file_end(j->rf, &j->stats, status, rc != TJ_OK ? diag->message : NULL);
+    tj_progress_file_done(rs->progress);
     tj_pipeline_destroy(j->pl);
     tj_writer_destroy(j->w);
     tj_buf_finish(&j->out);
@@ -169,9 +233,15 @@ static void translate_one(const struct options *o, const struct tj_client_option
     struct tj_input_lines *in;
     struct tj_diag diag;
     enum tj_status rc = tj_input_lines_open(path, &in, &diag);
+    struct run_state *rs = o->rs;
     if (rc != TJ_OK) {
         tj_cli_error("%s", diag.message);
         *total = tj_cli_worse(*total, tj_status_exit_code(rc));
+        if (rs->report)
+            tj_report_file_end(tj_report_add(rs->report, path, NULL), NULL, tj_status_exit_code(rc),
+                               diag.message);
+        tj_progress_read(rs->progress);
+        tj_progress_file_done(rs->progress);
         return;
     }
     struct job *j = tj_xcalloc(1, sizeof *j);
@@ -186,6 +256,11 @@ static void translate_one(const struct options *o, const struct tj_client_option
         if (!j->f) {
             tj_cli_error("%s: cannot write: %s", j->out_path, strerror(errno));
             *total = tj_cli_worse(*total, TJ_EXIT_CANTCREAT);
+            if (rs->report)
+                tj_report_file_end(tj_report_add(rs->report, path, j->out_path), NULL,
+                                   TJ_EXIT_CANTCREAT, "cannot write the output");
+            tj_progress_read(rs->progress);
+            tj_progress_file_done(rs->progress);
             free(j->part);
             free(j->out_path);
             free(j);
@@ -194,6 +269,8 @@ static void translate_one(const struct options *o, const struct tj_client_option
         }
     }
     tj_buf_init(&j->out, 0);
+    if (rs->report)
+        j->rf = tj_report_add(rs->report, path, j->out_path);
     struct tj_write_meta meta = {tj_provider_name(o->chain[0]), NULL,
                                  strcmp(path, "-") ? path : NULL};
     j->w = o->dry_run ? NULL : tj_writer_create(formats[o->format].writer, &meta, &j->out);
@@ -208,9 +285,13 @@ static void translate_one(const struct options *o, const struct tj_client_option
                                      .done = job_done,
                                      .done_ud = j,
                                      .consistency = o->names,
-                                     .name = name};
+                                     .name = name,
+                                     .on_window = j->rf ? tj_report_window : NULL,
+                                     .on_window_ud = j->rf};
     j->pl = tj_pipeline_create(&cfg);
+    tj_progress_reading(rs->progress, j->pl);
     j->status = tj_cli_pump(in, j->pl, &j->out, j->f, j->out_path);
+    tj_progress_read(rs->progress);
     tj_input_lines_close(in);
     if (group) {
         tj_pipeline_close(j->pl); /* job_end runs when the group writes this input's end */
@@ -230,6 +311,7 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"srx", required_argument, NULL, 'S'},
     {"max-segment", required_argument, NULL, 'M'},
+    {"report", required_argument, NULL, 'R'},
     {"help", no_argument, NULL, 'h'},
     {0},
 };
@@ -284,6 +366,9 @@ static int run(int argc, char **argv)
             break;
         case 'q':
             o.quiet = true;
+            break;
+        case 'R':
+            o.report = optarg;
             break;
         case 'D':
             o.dry_run = true;
@@ -346,10 +431,45 @@ static int run(int argc, char **argv)
 
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
-    bool progress = !o.quiet && nfiles > 1 && isatty(STDERR_FILENO);
+    /* The live line on a terminal only; the sum of the input files' sizes makes its estimate
+     * of the segments to come until they have all been read. */
+    size_t input_bytes = 0;
+    for (size_t i = 0; i < nfiles && input_bytes != SIZE_MAX; i++) {
+        struct stat st;
+        if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 && S_ISREG(st.st_mode))
+            input_bytes += (size_t)st.st_size;
+        else
+            input_bytes = SIZE_MAX; /* unknown */
+    }
+    if (input_bytes == SIZE_MAX)
+        input_bytes = 0;
+    bool draw = !o.quiet && !o.dry_run && isatty(STDERR_FILENO);
+    struct run_state rs = {.progress =
+                               tj_progress_create(nfiles, input_bytes, draw ? stderr : NULL),
+                           .report = o.report ? tj_report_create() : NULL,
+                           .totals = {.files = nfiles}};
+    o.rs = &rs;
+    if (draw) {
+        live = rs.progress;
+        tj_cli_before_message = erase_live;
+    }
+    /* Ctrl+C stops the run the way the client knows (stop), rather than killing it: what was
+     * answered is written. SA_RESTART, so that reading an input or writing an output is not
+     * cut short by it; the client's waits (poll, nanosleep) return early all the same. */
+    interrupted = 0;
+    interrupt_erase = draw;
+    struct sigaction sa = {0}, old_sa;
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_sa);
     o.names = tj_consistency_create(TJ_CONSISTENCY_BYTES);
-    struct tj_client_options copts = {
-        .jobs = (unsigned)o.jobs, .timeout = (double)o.timeout, .dry_run = o.dry_run};
+    struct tj_client_options copts = {.jobs = (unsigned)o.jobs,
+                                      .timeout = (double)o.timeout,
+                                      .dry_run = o.dry_run,
+                                      .stop = &interrupted,
+                                      .progress = tj_progress_client,
+                                      .progress_ud = rs.progress};
     /* The memory serves what it holds and keeps each answer as it comes; the formats an editor
      * reads get its similar segments too. */
     copts.tm = o.tm;
@@ -360,23 +480,35 @@ static int run(int argc, char **argv)
     struct tj_pipeline_group *group = o.out_dir && nfiles > 1 && !tj_provider_is_local(p)
                                           ? tj_pipeline_group_create(o.chain, o.nchain, &copts)
                                           : NULL;
+    /* After a Ctrl+C the inputs left are still read and written, with what the memory holds
+     * and their other segments failed as interrupted: every output is whole. */
     for (size_t i = 0; i < nfiles; i++) {
-        if (progress)
-            fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, nfiles, files[i]);
         translate_one(&o, &copts, g, files[i], group, &status);
         if (status == TJ_EXIT_IOERR && !o.out_dir)
             break; /* standard output is lost */
     }
     tj_pipeline_group_destroy(group); /* writes the inputs still waiting */
     status = tj_cli_worse(status, tj_cli_tm_report(o.tm));
-    if (progress)
-        fputs("\r\033[K", stderr);
     if (!o.out_dir)
         status = tj_cli_worse(status, tj_cli_stdout_check());
     tj_glossary_destroy(g);
     if (tj_segmenter_limit_hits(rules ? rules : tj_segmenter_default("ar"), &diag))
         tj_cli_error("warning: %s", diag.message);
     tj_segmenter_destroy(rules);
+    rs.totals.interrupted = interrupted != 0;
+    if (rs.totals.interrupted)
+        status = tj_cli_worse(status, TJ_EXIT_PARTIAL);
+    if (rs.report)
+        status = tj_cli_worse(status, tj_report_write(rs.report, o.report, rs.progress,
+                                                      rs.totals.interrupted, status));
+    /* The closing summary, in every case (a dry run prints its own counts instead). */
+    if (!o.dry_run)
+        tj_progress_summary(rs.progress, &rs.totals, stderr);
+    tj_cli_before_message = NULL;
+    live = NULL;
+    sigaction(SIGINT, &old_sa, NULL);
+    tj_report_destroy(rs.report);
+    tj_progress_destroy(rs.progress);
 out:
     tj_consistency_destroy(o.names);
     tj_tm_close(o.tm);
@@ -416,7 +548,17 @@ const struct tj_cmd tj_cmd_translate = {
              "      --no-tm           no translation memory: everything is sent\n"
              "      --srx FILE        segmentation rules (SRX 2.0) instead of the built-in ones\n"
              "      --max-segment N   cut sentences longer than N bytes (default 2000)\n"
-             "  -q, --quiet           no progress display\n"
-             "  -h, --help            this help\n",
+             "      --report FILE     write a JSON run report: per input its output, segments,\n"
+             "                        failures, memory hits and QA findings by code; totals,\n"
+             "                        requests and characters per provider, seconds, whether\n"
+             "                        it was interrupted, the exit status\n"
+             "  -q, --quiet           no progress line (it is drawn only when stderr is a\n"
+             "                        terminal)\n"
+             "  -h, --help            this help\n\n"
+             "A summary line closes every run on stderr (segments, requests and characters per\n"
+             "provider, memory hits, failures, seconds), with -q too. Ctrl+C stops sending and\n"
+             "waits for the requests in flight (a second Ctrl+C abandons them), then writes\n"
+             "every output, the segments not translated kept in Arabic and marked interrupted,\n"
+             "and exits 75; a run started again sends only what the memory does not hold.\n",
     .run = run,
 };
