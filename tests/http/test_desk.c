@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,7 +197,7 @@ static void test_search(void **state)
 struct reader {
     struct tj_desk *desk;
     atomic_bool *stop;
-    size_t views;
+    atomic_size_t views;
 };
 
 static void *read_views(void *arg)
@@ -209,7 +210,7 @@ static void *read_views(void *arg)
         const struct tj_term *out[TJ_DESK_SEARCH_MAX];
         tj_desk_search(v, "بوتين", strlen("بوتين"), out, 5);
         tj_desk_release(v);
-        r->views++;
+        atomic_fetch_add(&r->views, 1);
     }
     return NULL;
 }
@@ -223,9 +224,15 @@ static void test_threads(void **state)
     pthread_t t[4];
     struct reader r[4];
     for (int i = 0; i < 4; i++) {
-        r[i] = (struct reader){fx->desk, &stop, 0};
+        r[i].desk = fx->desk;
+        r[i].stop = &stop;
+        atomic_init(&r[i].views, 0);
         assert_int_equal(pthread_create(&t[i], NULL, read_views, &r[i]), 0);
     }
+    /* Every reader under way before the first add. */
+    for (int i = 0; i < 4; i++)
+        while (atomic_load(&r[i].views) == 0)
+            sched_yield();
     static const char *const names[] = {"ألف", "باء", "تاء", "ثاء", "جيم", "حاء", "خاء", "دال"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char english[32];
@@ -236,7 +243,7 @@ static void test_threads(void **state)
     atomic_store(&stop, true);
     for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
-        assert_true(r[i].views > 0);
+        assert_true(atomic_load(&r[i].views) > 0);
     }
     struct tj_desk_view *v = tj_desk_acquire(fx->desk);
     assert_string_equal(pinned(tj_desk_glossary(v), "دال"), "Name 7");
