@@ -19,14 +19,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, client, start_apy = sys.argv[1:4]
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def run_client(url, pair, segments):
@@ -153,7 +150,4 @@ finally:
     apy.terminate()
     apy.wait(timeout=30)
 
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all apertium checks passed")
+harness.finish()

@@ -21,7 +21,10 @@ import sys
 import tempfile
 import termios
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 tarjim, fake = sys.argv[1:3]
 # A home of our own: no configuration, memory or cache of the user's answers for the fake.
@@ -31,36 +34,15 @@ env = {k: v for k, v in os.environ.items()
        if k not in ("TARJIM_PROVIDER", "MYMEMORY_EMAIL", "MYMEMORY_KEY", "TARJIM_TM")}
 for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     env[var] = os.path.join(tmp, var.lower())
-failures = []
 JOBS = 2
 
 
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
-
-
-fakep = subprocess.Popen([fake, "--port", "0", "--exit-with-parent"], stdout=subprocess.PIPE,
-                         text=True)
-base = f"http://127.0.0.1:{int(fakep.stdout.readline().split()[1])}"
-
-
-def control(path, body=None):
-    data = body.encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data,
-                                 method="POST" if data is not None else "GET")
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read().decode()
-
-
-def stats():
-    return json.loads(control("/_stats"))
+fakep, _, base = harness.start_fake(fake)
 
 
 def reset(faults="none"):
-    control("/_reset", "")
-    control("/_faults", faults)
+    harness.control(base, "/_reset", "")
+    harness.control(base, "/_faults", faults)
 
 
 conf = os.path.join(tmp, "config")
@@ -151,7 +133,7 @@ os.close(master)
 err = raw.decode("utf-8", "replace").replace("\r\n", "\n")
 draws = re.findall(r"\rtarjim: (\d+)/(\d+) files, (\d+)/~?(\d+) segments, (\d+) requests?, "
                    r"([\d,]+) chars sent, (\d+) from memory, (\d+) failed[^\r\n\x1b]*\x1b\[K", err)
-sent = stats()["requests"]
+sent = harness.stats(base)["requests"]
 print(f"terminal: {len(draws)} draws in {elapsed:.2f} s, {sent} requests")
 check(p.returncode == 0, f"terminal run: exit 0 ({p.returncode}: {err[-300:]!r})")
 check(len(draws) >= 5, f"the progress line is drawn and redrawn with \\r ({len(draws)} draws)")
@@ -177,7 +159,7 @@ check(err.find("\r\x1b[K", last_draw) != -1 and err.rfind("\r\x1b[K") < err.find
 # (b) No terminal, then -q on a terminal: no line; the summary has the fake's counts.
 reset("fail-rate=0.5,fail-with=echo,seed=5")
 r = run(translate("out-b", tm="b.sqlite3"))
-st = stats()
+st = harness.stats(base)
 docs = outputs("out-b")
 failed = sum(s["origin"] == "failed" for d in docs if d for s in d)
 s = summary(r.stderr)
@@ -209,7 +191,7 @@ err = raw.decode("utf-8", "replace")
 s = summary(err.replace("\r\n", "\n"))
 check(p.returncode == 0 and "\x1b" not in err and f"/{NFILES} files" not in err,
       f"-q on a terminal: no progress line ({err[:200]!r})")
-check(s is not None and s["requests"] == stats()["requests"] == TOTAL,
+check(s is not None and s["requests"] == harness.stats(base)["requests"] == TOTAL,
       f"-q: the summary is still written ({s})")
 
 # (c) Ctrl+C once the first answers have come: exit 75, every output written, the rest marked.
@@ -217,13 +199,14 @@ reset("latency=300")
 cmd = translate("out-c", "--report", os.path.join(tmp, "c.json"), tm="c.sqlite3")
 p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
 deadline = time.monotonic() + 60
-while time.monotonic() < deadline and stats()["billed_segments"] < 4 and p.poll() is None:
+while (time.monotonic() < deadline and harness.stats(base)["billed_segments"] < 4
+       and p.poll() is None):
     time.sleep(0.02)
 p.send_signal(signal.SIGINT)
 t0 = time.monotonic()
 _, err = p.communicate(timeout=60)
 took = time.monotonic() - t0
-first_requests = stats()["requests"]
+first_requests = harness.stats(base)["requests"]
 docs = outputs("out-c")
 segs = [s for d in docs if d for s in d]
 done = [s for s in segs if s["origin"] == "provider"]
@@ -256,7 +239,7 @@ check(rep.get("interrupted") is True and rep.get("exit") == 75
 # ... and the run started again sends only what the memory does not hold.
 reset()
 r = run(translate("out-c2", tm="c.sqlite3"))
-resent = stats()["requests"]
+resent = harness.stats(base)["requests"]
 docs2 = outputs("out-c2")
 print(f"rerun: {resent} requests")
 check(r.returncode == 0 and resent == len(stopped),
@@ -271,7 +254,7 @@ reset("latency=8000")
 p = subprocess.Popen(translate("out-d", tm="d.sqlite3"), stdout=subprocess.DEVNULL,
                      stderr=subprocess.PIPE, text=True, env=env)
 deadline = time.monotonic() + 30
-while time.monotonic() < deadline and stats()["in_flight"] < JOBS and p.poll() is None:
+while time.monotonic() < deadline and harness.stats(base)["in_flight"] < JOBS and p.poll() is None:
     time.sleep(0.02)
 p.send_signal(signal.SIGINT)
 time.sleep(0.5)
@@ -299,7 +282,7 @@ report = os.path.join(tmp, "e.json")
 run(translate("out-e0", tm="e.sqlite3", files=inputs[:2]))  # two articles in the memory
 reset("fail-rate=0.5,fail-with=echo,seed=9")
 r = run(translate("out-e", "--report", report, tm="e.sqlite3"))
-st = stats()
+st = harness.stats(base)
 rep = load_report(report)
 docs = outputs("out-e")
 ok = len(rep["files"]) == NFILES
@@ -332,5 +315,4 @@ reset()
 
 fakep.terminate()
 fakep.wait()
-print(f"{len(failures)} failed")
-sys.exit(1 if failures else 0)
+harness.finish()

@@ -15,15 +15,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, fake = sys.argv[1:3]
-failures = []
 os.environ["TARJIM_TM"] = "off"  # every segment from the engine, none from a memory
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def findings(path, code):
@@ -33,11 +30,8 @@ def findings(path, code):
             for q in s["qa"] if q["code"] == code]
 
 
-p = subprocess.Popen([fake, "--port", "0", "--exit-with-parent"], stdout=subprocess.PIPE,
-                     text=True)
-line = p.stdout.readline().split()
-assert line[0] == "port", line
-url = f"http://127.0.0.1:{line[1]}/libretranslate"
+p, _, base = harness.start_fake(fake)
+url = base + "/libretranslate"
 try:
     with tempfile.TemporaryDirectory() as tmp:
         a = os.path.join(tmp, "a.ar.txt")
@@ -83,6 +77,4 @@ finally:
     p.terminate()
     p.wait()
 
-if failures:
-    print(f"{len(failures)} failed")
-    sys.exit(1)
+harness.finish()

@@ -35,16 +35,11 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, fake, source = sys.argv[1:4]
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
 tmp = tempfile.mkdtemp(prefix="tarjim-desk-")
 env = {k: v for k, v in os.environ.items()
        if k not in ("TARJIM_PROVIDER", "MYMEMORY_EMAIL", "MYMEMORY_KEY", "TARJIM_TM",
@@ -55,27 +50,12 @@ conf = os.path.join(tmp, "config")
 with open(conf, "w") as f:
     f.write("[mymemory]\nrequests_per_second = 1000\n")  # the fake needs no pacing
 
-fakep = subprocess.Popen([fake, "--port", "0", "--exit-with-parent"], stdout=subprocess.PIPE,
-                         text=True)
-fake_port = int(fakep.stdout.readline().split()[1])
-
-
-def fake_call(method, path, body=None):
-    c = http.client.HTTPConnection("127.0.0.1", fake_port, timeout=10)
-    c.request(method, path, body=body)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return data
-
-
-def fake_stats():
-    return json.loads(fake_call("GET", "/_stats"))
+fakep, fake_port, fake_base = harness.start_fake(fake)
 
 
 def fake_reset(latency_ms):
-    fake_call("POST", "/_faults", f"latency={latency_ms}" if latency_ms else "none")
-    fake_call("POST", "/_reset", "")
+    harness.control(fake_base, "/_faults", f"latency={latency_ms}" if latency_ms else "none")
+    harness.control(fake_base, "/_reset", "")
 
 
 class Server:
@@ -144,7 +124,7 @@ def events(srv, text, until=None):
         if not line:
             break
         ev = json.loads(line)
-        got.append((time.monotonic() - t0, ev, fake_stats()["requests"]))
+        got.append((time.monotonic() - t0, ev, harness.stats(fake_base)["requests"]))
         if until and until(ev):
             break
     r.close()
@@ -176,7 +156,7 @@ try:
     check(kinds and kinds[0] == "start" and kinds[-1] == "end"
           and all(k == "segment" for k in kinds[1:-1]), f"start, segments, end ({kinds[:3]}...)")
     start = evs[0][1] if evs else {}
-    total = fake_stats()["requests"]
+    total = harness.stats(fake_base)["requests"]
     check(evs and evs[0][0] < LATENCY / 1000,
           f"start before any answer of the engine ({evs[0][0]:.3f} s)")
     nseg = sum(len(b["segments"]) for b in whole["blocks"])
@@ -209,7 +189,7 @@ try:
     fake_reset(300)
     got = events(srv, article, until=lambda e: e["event"] == "segment")
     time.sleep(3)
-    cancelled = fake_stats()["requests"]
+    cancelled = harness.stats(fake_base)["requests"]
     print(f"figures: cancel after the first segment: {cancelled} requests, whole: {total}")
     check(cancelled < total / 2, f"cancel: {cancelled} requests sent, a whole run sends {total}")
     status, _ = srv.json("GET", "/healthz")
@@ -457,7 +437,8 @@ try:
     p99 = health[min(len(health) - 1, int(len(health) * 0.99))] * 1000
     slowest = max(d for _, _, d in results)
     print(f"figures: 50 translations at once, engine 500 ms: statuses {statuses}, slowest "
-          f"{slowest:.2f} s, max in flight at the fake {fake_stats()['max_in_flight']}; "
+          f"{slowest:.2f} s, max in flight at the fake "
+          f"{harness.stats(fake_base)['max_in_flight']}; "
           f"/healthz {len(health)} probes, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     check(len(results) == 50 and statuses == [200] and all(ok for _, ok, _ in results),
           f"50 translations at once all answered 200 ({statuses})")
@@ -468,5 +449,4 @@ finally:
 fakep.terminate()
 fakep.wait()
 subprocess.run(["rm", "-rf", tmp])
-print(f"{len(failures)} failed")
-sys.exit(1 if failures else 0)
+harness.finish()

@@ -17,6 +17,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, source = sys.argv[1:3]
 XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
 XH = "{http://www.w3.org/1999/xhtml}"
@@ -24,13 +28,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NMTOKEN = re.compile(r"^[-.:\w]+$")
 STATE_OF = {"provider": "translated", "offline": "translated", "copy": "translated",
             "tm": "translated", "failed": "initial"}
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def run(*args):
@@ -242,5 +239,4 @@ with tempfile.TemporaryDirectory() as tmp:
               ET.parse(os.path.join(failed, "escape.en.xlf")).getroot().iter(XLF + "segment")]
     check(states == ["initial", "translated", "initial"], f"XLIFF of a failed run: {states}")
 
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+harness.finish()

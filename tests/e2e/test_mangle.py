@@ -24,13 +24,14 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 import pins  # noqa: E402
+from harness import check  # noqa: E402
 
 tarjim, fake, source = sys.argv[1:4]
 articles = sorted(glob.glob(os.path.join(source, "examples", "*.ar.txt")))
 spellings = pins.load_spellings(os.path.join(source, "glossaries", "news-ar-en.tsv"))
 scratch = tempfile.mkdtemp(prefix="test-mangle-")
-failures = []
 
 STRATEGIES = [
     ("html", "libretranslate", "/libretranslate", {}),
@@ -40,20 +41,6 @@ STRATEGIES = [
     ("placeholder", "mymemory", "/mymemory", {}),
     ("prompt", "openai", "/openai/v1", {"OPENAI_MODEL": "fake"}),
 ]
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def start_fake(*args):
-    p = subprocess.Popen([fake, "--port", "0", "--exit-with-parent", *args],
-                         stdout=subprocess.PIPE, text=True)
-    line = p.stdout.readline().split()
-    assert line and line[0] == "port", line
-    return p, int(line[1])
 
 
 def translate(provider, url, article, env_extra):
@@ -69,16 +56,9 @@ def translate(provider, url, article, env_extra):
     return r, (json.loads(r.stdout) if r.stdout.strip() else None)
 
 
-def control(port, path, body):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body.encode(),
-                                 method="POST")
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read().decode()
-
-
 try:
     # Half of everything mangled, every example, every strategy.
-    fp, port = start_fake("--mangle-rate", "0.5", "--seed", "11")
+    fp, port, base = harness.start_fake(fake, "--mangle-rate", "0.5", "--seed", "11")
     for kind, provider, path, env in STRATEGIES:
         total = right = 0
         silent = []
@@ -107,7 +87,7 @@ try:
     fp.wait()
 
     # The fake mangles as asked, the same way for the same seed and text.
-    fp, port = start_fake("--seed", "3")
+    fp, port, base = harness.start_fake(fake, "--seed", "3")
     body = json.dumps({"q": ['قال <span translate="no">Putin</span> وـ<span translate="no">'
                              'Lavrov</span> في ⟦1⟧'], "source": "ar", "target": "en",
                        "format": "html"})
@@ -126,7 +106,7 @@ try:
     check(m1 != plain and m1 == m2, f"mangle=1: spans mangled, the same each time ({m1!r})")
 
     # Known faults: markup lowercased is rewritten in place, with no request more.
-    control(port, "/_faults", "alter-protected")
+    harness.control(base, "/_faults", "alter-protected")
     r, doc = translate("deepl", f"http://127.0.0.1:{port}/deepl", articles[-1], {})
     judged = pins.judge(doc, spellings)
     check(all(v == "right" for v, *_ in judged) and doc["stats"]["requests"] == 1,
@@ -134,7 +114,7 @@ try:
     check(pins.repairs(doc).get("markup", 0) > 0, f"alter-protected: told as markup repairs "
           f"({pins.repairs(doc)})")
     # Markup that vanishes: the segments go again with placeholders, in one more request.
-    control(port, "/_faults", "drop-protected")
+    harness.control(base, "/_faults", "drop-protected")
     r, doc = translate("libretranslate", f"http://127.0.0.1:{port}/libretranslate",
                        articles[-1], {})
     judged = pins.judge(doc, spellings)
@@ -145,7 +125,7 @@ try:
     # Markup and placeholders that vanish where the service's own dictionary holds: Microsoft's
     # segments go again with placeholders, then with the dynamic dictionary (no native glossary
     # asked for), which puts every pin right: three requests in all.
-    control(port, "/_faults", "drop-markup")
+    harness.control(base, "/_faults", "drop-markup")
     r, doc = translate("microsoft", f"http://127.0.0.1:{port}/microsoft", articles[-1], {})
     judged = pins.judge(doc, spellings)
     check(judged and all(v == "right" for v, *_ in judged) and doc["stats"]["requests"] == 3,
@@ -158,6 +138,4 @@ try:
 finally:
     shutil.rmtree(scratch, ignore_errors=True)
 
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
+harness.finish()

@@ -16,29 +16,17 @@ import sys
 import tempfile
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, fake, source = sys.argv[1:4]
 articles = [os.path.join(source, "examples", n)
             for n in ("ukraine-talks.ar.txt", "gaza-ceasefire.ar.txt", "opec-output.ar.txt")]
 KEY = "k3y-n4tive-glossary"
-failures = []
 
 
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def start_fake(*args):
-    p = subprocess.Popen([fake, "--port", "0", "--exit-with-parent", *args],
-                         stdout=subprocess.PIPE, text=True)
-    line = p.stdout.readline().split()
-    assert line[0] == "port", line
-    return p, int(line[1])
-
-
-fakep, port = start_fake("--key", KEY, "--region", "westeurope")
-base = f"http://127.0.0.1:{port}"
+fakep, port, base = harness.start_fake(fake, "--key", KEY, "--region", "westeurope")
 cache = tempfile.TemporaryDirectory()
 
 
@@ -278,5 +266,4 @@ check(all(a.get("from") == "ar" and "textType" not in a for a in args),
 fakep.terminate()
 fakep.wait()
 cache.cleanup()
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+harness.finish()

@@ -11,6 +11,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, fake, source = sys.argv[1:4]
 # A home of our own: no configuration file, translation memory or cache of the user's (or of
 # another test running beside this one) may answer for the services under test.
@@ -20,21 +24,6 @@ for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_home.name, _var.lower())
 article = os.path.join(source, "examples", "ukraine-talks.ar.txt")
 KEY = "k3y-s3cret-777"
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def start_fake(*args):
-    p = subprocess.Popen([fake, "--port", "0", "--exit-with-parent", *args],
-                         stdout=subprocess.PIPE, text=True)
-    line = p.stdout.readline().split()
-    assert line[0] == "port", line
-    return p, int(line[1])
 
 
 def translate(provider, url, *extra, env_extra=None, fmt="json"):
@@ -49,22 +38,13 @@ def translate(provider, url, *extra, env_extra=None, fmt="json"):
     return r, time.monotonic() - t0
 
 
-def control(path, body=None):
-    """GET (or POST body) one of the fake's control routes; returns the answer's text."""
-    import urllib.request
-    data = body.encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read().decode()
-
-
 def segments(doc):
     for b in doc["blocks"]:
         yield from b["segments"]
 
 
-fakep, port = start_fake("--key", KEY, "--region", "westeurope", "--model", "tiny")
-base = f"http://127.0.0.1:{port}"
+fakep, port, base = harness.start_fake(fake, "--key", KEY, "--region", "westeurope",
+                                       "--model", "tiny")
 cases = [
     ("libretranslate", base + "/libretranslate", ["-k", KEY], {}),
     ("deepl", base + "/deepl", ["-k", KEY], {}),
@@ -100,19 +80,19 @@ for name, url, extra, env in cases:
 # Faults: the run still gets every segment through.
 for fault in ("fail-first=1,fail-with=429,retry-after=1", "fail-first=2,fail-with=503",
               "fail-rate=0.4,seed=7"):
-    control("/_reset", "")
-    control("/_faults", fault)
+    harness.control(base, "/_reset", "")
+    harness.control(base, "/_faults", fault)
     r, secs = translate("libretranslate", base + "/libretranslate", "-k", KEY)
     ok = r.returncode == 0 and all(s["origin"] in ("provider", "copy")
                                    for s in segments(json.loads(r.stdout)))
     check(ok, f"fault {fault}: every segment translated (exit {r.returncode}, {secs:.1f} s)"
           + (f" {r.stderr.strip()[:200]}" if not ok else ""))
-    control("/_faults", "none")
+    harness.control(base, "/_faults", "none")
 
 # A dry run sends nothing and says what it would send.
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r, _ = translate("deepl", base + "/deepl", "-k", KEY, "--dry-run")
-stats = json.loads(control("/_stats"))
+stats = harness.stats(base)
 check(r.returncode == 0 and "requests" in r.stdout and stats["requests"] == 0,
       f"dry run: counts printed, nothing sent ({r.stdout.strip()[:120]})")
 
@@ -168,14 +148,14 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(bad, "wb") as f:
         f.write("بوتين في موسكو.\n".encode() + b"\xff\n")
     out = os.path.join(tmp, "out")
-    control("/_reset", "")
-    control("/_faults", "latency=300")
+    harness.control(base, "/_reset", "")
+    harness.control(base, "/_faults", "latency=300")
     env = {k: v for k, v in os.environ.items() if k != "TARJIM_PROVIDER"}
     r = subprocess.run([tarjim, "translate", "-j", "4", "-f", "json", "-p", "deepl", "-u",
                         base + "/deepl", "-k", KEY, "-o", out, inputs[0], bad, *inputs[1:]],
                        capture_output=True, text=True, env=env, timeout=120)
-    control("/_faults", "none")
-    stats = json.loads(control("/_stats"))
+    harness.control(base, "/_faults", "none")
+    stats = harness.stats(base)
     check(r.returncode == 65 and "bad.ar.txt" in r.stderr,
           f"batch with a bad input: exit 65 naming it ({r.returncode} {r.stderr[:160]})")
     check(stats["max_in_flight"] >= 2,
@@ -194,14 +174,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check(whole, "batch: every good input written whole, translated, with its own stats")
 
 # Refused credentials: exit 77, the Arabic kept and marked, no retry storm.
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r, _ = translate("deepl", base + "/deepl", "-k", "wrong-key-123")
 check(r.returncode == 77, f"deepl with a wrong key: exit 77 (got {r.returncode})")
 check("wrong-key-123" not in r.stdout + r.stderr, "a refused key is not printed")
 doc = json.loads(r.stdout)
 check(all(s["origin"] in ("failed", "copy") for s in segments(doc)),
       "refused credentials: segments kept in Arabic and marked failed")
-stats = json.loads(control("/_stats"))
+stats = harness.stats(base)
 check(stats["requests"] <= 2, f"refused credentials are not retried ({stats['requests']} requests)")
 
 # Unreachable: exit 69 within seconds, output still written.
@@ -249,8 +229,7 @@ def serve_translate(*args):
         srv.wait(timeout=20)
 
 
-fakep, port = start_fake("--key", KEY)
-base = f"http://127.0.0.1:{port}"
+fakep, port, base = harness.start_fake(fake, "--key", KEY)
 status, doc = serve_translate("-p", "libretranslate", "-u", base + "/libretranslate", "-k", KEY)
 sent = [s for s in segments(doc)] if doc else []
 check(status == 200 and sent and all(s["origin"] in ("provider", "copy") for s in sent)
@@ -266,5 +245,4 @@ check(status == 200 and sent and all(s["origin"] == "offline" for s in sent),
 status, doc = serve_translate("-p", "libretranslate", "-u", base + "/libretranslate", "-k", KEY)
 check(status == 502, f"serve without a fallback: an unreachable engine is 502 ({status})")
 
-print(f"{len(failures)} failed")
-sys.exit(1 if failures else 0)
+harness.finish()

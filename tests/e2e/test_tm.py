@@ -24,28 +24,13 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
+
 tarjim, fake, source = sys.argv[1:4]
 postgres = "--postgres" in sys.argv[4:]
 JOBS = 4
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAILED: ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def control(path, body=None):
-    data = body.encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data,
-                                 method="POST" if data is not None else "GET")
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read().decode()
-
-
-def stats():
-    return json.loads(control("/_stats"))
 
 
 def segments(doc):
@@ -53,10 +38,7 @@ def segments(doc):
         yield from b["segments"]
 
 
-fakep = subprocess.Popen([fake, "--port", "0", "--exit-with-parent"], stdout=subprocess.PIPE,
-                         text=True)
-port = int(fakep.stdout.readline().split()[1])
-base = f"http://127.0.0.1:{port}"
+fakep, port, base = harness.start_fake(fake)
 
 tmp = tempfile.mkdtemp(prefix="tarjim-tm-")
 
@@ -170,17 +152,18 @@ def outputs(out):
 
 
 # 1. A batch run killed with SIGKILL midway.
-control("/_reset", "")
-control("/_faults", "latency=250")
+harness.control(base, "/_reset", "")
+harness.control(base, "/_faults", "latency=250")
 out1 = os.path.join(tmp, "out1")
 p = subprocess.Popen(translate(out=out1), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      env=env)
 deadline = time.monotonic() + 60
-while time.monotonic() < deadline and stats()["requests"] < TOTAL // 3 and p.poll() is None:
+while (time.monotonic() < deadline and harness.stats(base)["requests"] < TOTAL // 3
+       and p.poll() is None):
     time.sleep(0.02)
 p.send_signal(signal.SIGKILL)
 p.wait()
-killed_requests = stats()["requests"]
+killed_requests = harness.stats(base)["requests"]
 stored = tm_units()
 print(f"killed run: {killed_requests} requests sent, {stored} translations stored")
 check(p.returncode == -signal.SIGKILL and 0 < killed_requests < TOTAL,
@@ -190,10 +173,10 @@ check(killed_requests - JOBS <= stored <= killed_requests,
       f"{killed_requests} sent, at most {JOBS} in flight)")
 
 # 2. Started again: only what the memory does not hold is sent.
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 out2 = os.path.join(tmp, "out2")
 r = run(translate(out=out2))
-resumed = stats()["requests"]
+resumed = harness.stats(base)["requests"]
 print(f"rerun: {resumed} requests sent")
 check(r.returncode == 0, f"rerun: exit 0 ({r.returncode} {r.stderr.strip()[:200]})")
 check(resumed == TOTAL - stored,
@@ -209,13 +192,13 @@ check(all(s["engine"] == "mymemory" for s in segs), "rerun: memory hits name the
 check(sum(d["stats"]["tm_hits"] for d in docs) == stored
       and sum(d["stats"]["requests"] for d in docs) >= 1,
       "rerun: the stats count the memory hits")
-control("/_faults", "none")
+harness.control(base, "/_faults", "none")
 
 # 3. A third run sends nothing.
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 out3 = os.path.join(tmp, "out3")
 r = run(translate(out=out3))
-third = stats()["requests"]
+third = harness.stats(base)["requests"]
 print(f"third run: {third} requests sent")
 segs3, docs3 = outputs(out3)
 check(r.returncode == 0 and third == 0 and all(s["origin"] == "tm" for s in segs3),
@@ -229,14 +212,14 @@ check(all(d["stats"]["tm_hits"] == NLINES and d["stats"]["requests"] == 0 for d 
 gloss2 = os.path.join(tmp, "desk2.tsv")
 with open(gloss2, "w", encoding="utf-8") as f:
     f.write("الزيتونة\tAl-Zaytouna\torg\n")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(glossary=gloss2, out=os.path.join(tmp, "out4")))
-changed = stats()["requests"]
+changed = harness.stats(base)["requests"]
 check(r.returncode == 0 and changed == NFILES,
       f"a changed entry: only its {NFILES} segments sent again (sent {changed})")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(glossary=gloss2, out=os.path.join(tmp, "out5")))
-check(stats()["requests"] == 0, "and then they are in the memory too")
+check(harness.stats(base)["requests"] == 0, "and then they are in the memory too")
 
 # 5. An approval wins over the engine's translation.
 line = "قال المتحدث إن الاجتماع رقم 05 انتهى بعد ساعات من النقاش."
@@ -244,25 +227,25 @@ r = subprocess.run([tarjim, "tm", "--tm", db, "-g", gloss, "approve", line,
                     "The spokesman said meeting 05 ended after hours of talks."],
                    capture_output=True, text=True, env=env, timeout=30)
 check(r.returncode == 0, f"tm approve: exit 0 ({r.returncode} {r.stderr.strip()[:200]})")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(files=[inputs[0]]))
 doc = json.loads(r.stdout) if r.returncode == 0 else {"blocks": []}
 seg = [s for s in segments(doc) if s["source"] == line]
 check(len(seg) == 1 and seg[0]["origin"] == "tm" and seg[0]["engine"] == "human"
       and seg[0]["target"] == "The spokesman said meeting 05 ended after hours of talks.",
       f"the approved English comes back (origin tm, engine human): {seg[:1]}")
-check(stats()["requests"] == 0, "nothing sent for the approved article")
+check(harness.stats(base)["requests"] == 0, "nothing sent for the approved article")
 
 # 6. A similar segment: its stored translations are offered, the engine translates it.
 similar = os.path.join(tmp, "similar.ar.txt")
 with open(similar, "w", encoding="utf-8") as f:
     f.write("قال المتحدث إن الاجتماع رقم 05 انتهى بعد ساعات من الحوار.\n")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(files=[similar]))
 doc = json.loads(r.stdout) if r.returncode == 0 else {"blocks": []}
 seg = list(segments(doc))
 cands = seg[0].get("candidates", []) if seg else []
-check(seg and seg[0]["origin"] == "provider" and stats()["requests"] == 1,
+check(seg and seg[0]["origin"] == "provider" and harness.stats(base)["requests"] == 1,
       "a similar segment is still sent (a candidate is never used silently)")
 check(cands and cands[0]["origin"] == "human" and 85 <= cands[0]["similarity"] < 100
       and cands[0]["source"] == line
@@ -288,9 +271,9 @@ check(r.returncode == 0 and tm_count("segments", db2) == tm_count("segments", db
       and tm_units(db2) == tm_units(db) - NFILES,
       f"tm import: every segment ({tm_count('segments', db2)} of {tm_count('segments', db)}) "
       f"{r.stdout.strip()}")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(tm=db2, out=os.path.join(tmp, "out6")))
-check(r.returncode == 0 and stats()["requests"] == 0,
+check(r.returncode == 0 and harness.stats(base)["requests"] == 0,
       "the imported memory serves the whole batch: nothing sent")
 segs6, _ = outputs(os.path.join(tmp, "out6"))
 check(any(s["engine"] == "human" for s in segs6) and any(s["engine"] == "mymemory" for s in segs6),
@@ -299,14 +282,14 @@ check(any(s["engine"] == "human" for s in segs6) and any(s["engine"] == "mymemor
 # 8. Two batch runs at once into one new memory: both finish, nothing is lost, nothing stored
 # twice (a segment and engine has one translation), and the next run sends nothing.
 shared = cluster.url("shared") if postgres else os.path.join(tmp, "shared.sqlite3")
-control("/_reset", "")
-control("/_faults", "latency=50")
+harness.control(base, "/_reset", "")
+harness.control(base, "/_faults", "latency=50")
 runs = [subprocess.Popen(translate(tm=shared, out=os.path.join(tmp, f"par{k}")),
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         for k in range(2)]
 errs = [p.communicate(timeout=120)[1] for p in runs]
-both = stats()["requests"]
-control("/_faults", "none")
+both = harness.stats(base)["requests"]
+harness.control(base, "/_faults", "none")
 print(f"two runs at once: {both} requests")
 check(both > TOTAL,
       f"the two runs overlapped: both sent segments the other was storing ({both} requests, "
@@ -317,9 +300,9 @@ check(all(p.returncode == 0 for p in runs),
 check(tm_units(shared) == TOTAL and tm_count("segments", shared) == TOTAL,
       f"two runs at once: every segment stored once ({tm_units(shared)} translations of "
       f"{tm_count('segments', shared)} segments, {TOTAL} expected)")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(tm=shared, out=os.path.join(tmp, "par-after")))
-check(r.returncode == 0 and stats()["requests"] == 0, "and a third run sends nothing")
+check(r.returncode == 0 and harness.stats(base)["requests"] == 0, "and a third run sends nothing")
 
 # 9. A damaged memory, or one of a newer schema, is refused by name; --no-tm sends everything.
 if postgres:
@@ -340,9 +323,9 @@ else:
     r = run(translate(tm=bad, files=[inputs[0]]))
     check(r.returncode == 78 and bad in r.stderr,
           f"a damaged memory: exit 78 naming it ({r.returncode} {r.stderr.strip()[:200]})")
-control("/_reset", "")
+harness.control(base, "/_reset", "")
 r = run(translate(tm=None, files=[inputs[0]]))
-check(r.returncode == 0 and stats()["requests"] == NLINES, "--no-tm: everything sent")
+check(r.returncode == 0 and harness.stats(base)["requests"] == NLINES, "--no-tm: everything sent")
 
 
 # 10. serve: POST /api/tm stores an approval; the next translation serves it.
@@ -397,5 +380,4 @@ fakep.wait()
 if cluster:
     cluster.stop()
 subprocess.run(["rm", "-rf", tmp])
-print(f"{len(failures)} failed")
-sys.exit(1 if failures else 0)
+harness.finish()
