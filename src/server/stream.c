@@ -1,5 +1,6 @@
 /* Streamed answers: a buffer under a lock between a job that writes lines and libmicrohttpd's
- * content reader, with the connection suspended while the buffer is empty. */
+ * content reader, with the connection suspended while the buffer is empty, and the job waiting
+ * while the client is MAX_PENDING behind. */
 #include "stream.h"
 
 #include "buf.h"
@@ -9,12 +10,17 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* libmicrohttpd reads the body in blocks of at most this many bytes. */
 #define BLOCK_SIZE 16384
+/* Bytes written and not yet sent past which a write waits for the client to read: what a slow
+ * reader makes the server hold, per stream. */
+#define MAX_PENDING (1u << 20)
 
 struct tj_stream {
     pthread_mutex_t lock;
+    pthread_cond_t drained; /* the reader took some of buf, or the client has gone */
     atomic_uint refs;
     struct MHD_Connection *conn;
     tj_stream_publish_fn publish;
@@ -32,6 +38,7 @@ struct tj_stream *tj_stream_create(struct MHD_Connection *c, tj_stream_publish_f
 {
     struct tj_stream *st = tj_xcalloc(1, sizeof *st);
     pthread_mutex_init(&st->lock, NULL);
+    pthread_cond_init(&st->drained, NULL);
     atomic_init(&st->refs, 1);
     st->conn = c;
     st->publish = publish;
@@ -53,6 +60,7 @@ void tj_stream_release(void *p)
     if (!st || atomic_fetch_sub(&st->refs, 1) != 1)
         return;
     tj_buf_finish(&st->buf);
+    pthread_cond_destroy(&st->drained);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -73,7 +81,14 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
         if (st->sent == st->buf.len) {
             tj_buf_reset(&st->buf);
             st->sent = 0;
+        } else if (st->sent >= MAX_PENDING / 2 && st->sent * 2 >= st->buf.len) {
+            /* What was sent makes up most of the buffer: drop it, so that the buffer stays
+             * about MAX_PENDING while the writer keeps ahead. */
+            memmove(st->buf.data, st->buf.data + st->sent, st->buf.len - st->sent);
+            st->buf.len -= st->sent;
+            st->sent = 0;
         }
+        pthread_cond_signal(&st->drained);
         pthread_mutex_unlock(&st->lock);
         return (ssize_t)n;
     }
@@ -90,9 +105,8 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
 /* The response is destroyed: the connection is over, sent in full or cut off. */
 static void reader_free(void *cls)
 {
-    struct tj_stream *st = cls;
-    st->stop = TJ_STREAM_GONE;
-    tj_stream_release(st);
+    tj_stream_cancel(cls);
+    tj_stream_release(cls);
 }
 
 void tj_stream_start(struct tj_stream *st, const char *content_type)
@@ -131,6 +145,14 @@ static void wake(struct tj_stream *st)
 void tj_stream_write(struct tj_stream *st, const char *data, size_t len)
 {
     pthread_mutex_lock(&st->lock);
+    while (!st->stop && st->started && st->buf.len - st->sent >= MAX_PENDING) {
+        /* The client reads slowly: wait for it (or for it to go; the watcher and libmicrohttpd's
+         * timeout end a connection that takes nothing). */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&st->drained, &st->lock, &until);
+    }
     if (!st->stop && st->started) {
         tj_buf_append(&st->buf, data, len);
         wake(st);
@@ -146,7 +168,10 @@ const volatile sig_atomic_t *tj_stream_stop(struct tj_stream *st)
 void tj_stream_cancel(void *p)
 {
     struct tj_stream *st = p;
+    pthread_mutex_lock(&st->lock);
     st->stop = TJ_STREAM_GONE;
+    pthread_cond_broadcast(&st->drained);
+    pthread_mutex_unlock(&st->lock);
 }
 
 void tj_stream_finish(struct tj_stream *st)

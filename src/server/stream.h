@@ -36,8 +36,9 @@ struct tj_stream *tj_stream_create(struct MHD_Connection *c, tj_stream_publish_f
 void tj_stream_start(struct tj_stream *st, const char *content_type);
 /* True once tj_stream_start ran. */
 bool tj_stream_started(const struct tj_stream *st);
-/* Appends data[0..len) (whole lines) to what is to be sent, and wakes the connection. Dropped
- * when the client has gone. */
+/* Appends data[0..len) (whole lines) to what is to be sent, and wakes the connection; first
+ * waits while more than 1 MiB written is not yet sent (a slow client slows the job, not the
+ * server's memory). Dropped when the client has gone. */
 void tj_stream_write(struct tj_stream *st, const char *data, size_t len);
 /* TJ_STREAM_GONE once the client has gone, else 0: for tj_client_options.stop. */
 const volatile sig_atomic_t *tj_stream_stop(struct tj_stream *st);
