@@ -38,7 +38,7 @@ static struct tj_term nato = {.arabic = nato_ar,
 static const char *const src1 = "بوتين <يصل> & ]]>";
 static const char *const tgt1 = "Putin <arrives> & ]]>";
 static const char *const src2 = "قال الناتو\x01 شيئا.";
-static const char *const tgt2 = "The North Atlantic Alliance said something.";
+static const char *const tgt2 = "The North Atlantic Alliance said شيئا (something).";
 static const char *const src4 = "<b>CNN</b> & ]]> \"q\"";
 
 static void pin(struct tj_segment *s, const char *arabic, const struct tj_term *t)
@@ -313,6 +313,10 @@ static void test_html(void **state)
     assert_str(x, "//h:tr[@id='s3']//h:span[contains(@class, 'origin')]", "failed");
     assert_str(x, "//h:tr[@id='s5']//h:span[contains(@class, 'origin')]", "tm: human");
     assert_str(x, "//h:tr[@id='s3']/h:td[2]/h:div[contains(@class, 'text')]", "[untranslated]");
+    /* Arabic left in the English is isolated, right to left; the cell's text is unchanged */
+    assert_str(x, "//h:tr[@id='s2']/h:td[2]//h:bdi[@lang='ar' and @dir='rtl']", "شيئا");
+    assert_str(x, "//h:tr[@id='s2']/h:td[2]/h:div[@class='text']", tgt2);
+    assert_int_equal(count(x, "//h:td[@lang='ar']//h:bdi"), 0);
     assert_str(x, "//h:tr[@id='s2']//h:ul[@class='qa']/h:li/h:code", "untranslated");
     assert_str(x, "//h:tr[@id='s2']//h:ul[@class='qa']/h:li", "untranslated 1 word <x> & y");
     assert_str(x, "//h:tr[@id='s3']//h:li/h:code", "failed");

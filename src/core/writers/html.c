@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "glossary.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,47 @@ static void open_mark(struct tj_xmlout *xo, const struct tj_span *sp, void *ud)
         tj_xmlout_attr(xo, "title", t->english);
 }
 
+/* Arabic script: its blocks, presentation forms included. */
+static bool arabic_script(uint32_t cp)
+{
+    return (cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+           (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+           (cp >= 0xFE70 && cp <= 0xFEFF);
+}
+
+/* English text with each run of Arabic in it (words an engine left untranslated, with the
+ * spaces between them) isolated in <bdi lang="ar" dir="rtl">: it reads right to left without
+ * reordering the English and punctuation around it. */
+static void english_text(struct tj_xmlout *xo, const char *text, size_t len)
+{
+    size_t at = 0, i = 0;
+    while (i < len) {
+        size_t k = i;
+        if (!arabic_script(tj_utf8_next(text, len, &k))) {
+            i = k;
+            continue;
+        }
+        size_t end = k, j = k;
+        while (j < len) {
+            size_t q = j;
+            uint32_t cp = tj_utf8_next(text, len, &q);
+            if (arabic_script(cp))
+                end = q;
+            else if (cp != ' ')
+                break;
+            j = q;
+        }
+        tj_xmlout_text(xo, text + at, i - at);
+        tj_xmlout_start(xo, "bdi");
+        tj_xmlout_attr(xo, "lang", "ar");
+        tj_xmlout_attr(xo, "dir", "rtl");
+        tj_xmlout_text(xo, text + i, end - i);
+        tj_xmlout_end(xo);
+        at = i = end;
+    }
+    tj_xmlout_text(xo, text + at, len - at);
+}
+
 static void row(struct tj_xmlout *xo, const struct tj_segment *s)
 {
     bool translated = s->target && s->origin != TJ_ORIGIN_FAILED && s->origin != TJ_ORIGIN_NONE;
@@ -194,7 +236,8 @@ static void row(struct tj_xmlout *xo, const struct tj_segment *s)
     tj_xmlout_start(xo, "div");
     if (translated) {
         tj_xmlout_attr(xo, "class", "text");
-        tj_xmlout_marked(xo, s->target, strlen(s->target), tgt, nt, open_mark, &target_marks);
+        tj_xmlout_marked_with(xo, s->target, strlen(s->target), tgt, nt, open_mark, &target_marks,
+                              english_text);
     } else {
         tj_xmlout_attr(xo, "class", "text untranslated");
         tj_xmlout_text(xo, "[untranslated]", 14);

@@ -200,23 +200,33 @@ void tj_xmlout_raw(struct tj_xmlout *xo, const char *s)
     must(xmlTextWriterWriteRaw(xo->w, BAD_CAST s));
 }
 
-void tj_xmlout_marked(struct tj_xmlout *xo, const char *text, size_t len,
-                      const struct tj_span *spans, size_t nspans,
-                      void (*open)(struct tj_xmlout *xo, const struct tj_span *span, void *ud),
-                      void *ud)
+void tj_xmlout_marked_with(struct tj_xmlout *xo, const char *text, size_t len,
+                           const struct tj_span *spans, size_t nspans,
+                           void (*open)(struct tj_xmlout *xo, const struct tj_span *span, void *ud),
+                           void *ud, void (*put)(struct tj_xmlout *xo, const char *s, size_t len))
 {
+    if (!put)
+        put = tj_xmlout_text;
     size_t at = 0;
     for (size_t i = 0; i < nspans; i++) {
         const struct tj_span *sp = &spans[i];
         if (sp->start < at || sp->end > len || sp->end <= sp->start)
             continue;
-        tj_xmlout_text(xo, text + at, sp->start - at);
+        put(xo, text + at, sp->start - at);
         open(xo, sp, ud);
         tj_xmlout_text(xo, text + sp->start, sp->end - sp->start);
         tj_xmlout_end(xo);
         at = sp->end;
     }
-    tj_xmlout_text(xo, text + at, len - at);
+    put(xo, text + at, len - at);
+}
+
+void tj_xmlout_marked(struct tj_xmlout *xo, const char *text, size_t len,
+                      const struct tj_span *spans, size_t nspans,
+                      void (*open)(struct tj_xmlout *xo, const struct tj_span *span, void *ud),
+                      void *ud)
+{
+    tj_xmlout_marked_with(xo, text, len, spans, nspans, open, ud, NULL);
 }
 
 size_t tj_source_spans(const struct tj_segment *s, struct tj_span *spans)

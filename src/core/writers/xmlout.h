@@ -83,6 +83,11 @@ void tj_xmlout_marked(struct tj_xmlout *xo, const char *text, size_t len,
                       const struct tj_span *spans, size_t nspans,
                       void (*open)(struct tj_xmlout *xo, const struct tj_span *span, void *ud),
                       void *ud);
+/* The same, the text between spans written by put (NULL: tj_xmlout_text). */
+void tj_xmlout_marked_with(struct tj_xmlout *xo, const char *text, size_t len,
+                           const struct tj_span *spans, size_t nspans,
+                           void (*open)(struct tj_xmlout *xo, const struct tj_span *span, void *ud),
+                           void *ud, void (*put)(struct tj_xmlout *xo, const char *s, size_t len));
 
 /* The three formats, driven by writer.c: the opening (after tj_xmlout_init), one block, and
  * the closing (before tj_xmlout_finish). stats may be NULL. */
