@@ -7,8 +7,10 @@ A script imports it from its own folder:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import harness  # noqa: E402"""
 import json
+import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 failures = []
@@ -63,3 +65,30 @@ def control(base, path, body=None):
 def stats(base):
     """The fake's counters (GET /_stats): requests, characters, in_flight, max_in_flight..."""
     return json.loads(control(base, "/_stats"))
+
+
+def serve_translate(tarjim, text, *args, env=None):
+    """Start `tarjim serve` with args on a free loopback port (env: its environment, None: this
+    one), post text to /api/translate, stop the server. Returns (status, JSON document or None
+    when the answer is an error)."""
+    srv = subprocess.Popen([tarjim, "serve", "--listen", "127.0.0.1:0", *args],
+                           stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = None
+        for _ in range(50):
+            m = re.search(r"serving on (http://\S+)", srv.stderr.readline())
+            if m:
+                url = m.group(1).rstrip("/")
+                break
+        assert url, "tarjim serve did not say where it listens"
+        req = urllib.request.Request(url + "/api/translate",
+                                     data=json.dumps({"text": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with _opener.open(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, None
+    finally:
+        srv.terminate()
+        srv.wait(timeout=20)

@@ -30,7 +30,6 @@ def _word(c):
 def _occurrences(target, spelling):
     """(start, end) of spelling in target as whole words."""
     out = []
-    n = len(spelling)
     for m in re.finditer(re.escape(spelling), target):
         a, b = m.start(), m.end()
         left = a == 0 or not _word(target[a - 1]) or not _word(spelling[0])

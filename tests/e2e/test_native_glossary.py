@@ -209,30 +209,10 @@ if doc:
 
 # The server takes the flag too: its translations name the glossary (the cached one).
 def serve_translate(article, *args):
-    import re
     env = {k: v for k, v in os.environ.items() if k not in ("DEEPL_AUTH_KEY", "TARJIM_PROVIDER")}
     env["XDG_CACHE_HOME"] = cache.name
-    srv = subprocess.Popen([tarjim, "serve", "--listen", "127.0.0.1:0", *args],
-                           stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        url = None
-        for _ in range(50):
-            m = re.search(r"serving on (http://\S+)", srv.stderr.readline())
-            if m:
-                url = m.group(1).rstrip("/")
-                break
-        with open(article, encoding="utf-8") as f:
-            body = json.dumps({"text": f.read()}).encode()
-        req = urllib.request.Request(url + "/api/translate", data=body,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, None
-    finally:
-        srv.terminate()
-        srv.wait(timeout=20)
+    with open(article, encoding="utf-8") as f:
+        return harness.serve_translate(tarjim, f.read(), *args, env=env)
 
 
 reset()

@@ -202,31 +202,8 @@ check(r.returncode == 0 and sent and all(s["origin"] == "offline" and s.get("eng
 # The server goes through the same pipeline: a remote engine, and failover to the offline one.
 def serve_translate(*args):
     """Starts tarjim serve with args, posts the article, returns (status, JSON or None)."""
-    import re
-    import urllib.error
-    import urllib.request
-    srv = subprocess.Popen([tarjim, "serve", "--listen", "127.0.0.1:0", *args],
-                           stderr=subprocess.PIPE, text=True)
-    try:
-        url = None
-        for _ in range(50):
-            line = srv.stderr.readline()
-            m = re.search(r"serving on (http://\S+)", line)
-            if m:
-                url = m.group(1).rstrip("/")
-                break
-        with open(article, encoding="utf-8") as f:
-            body = json.dumps({"text": f.read()}).encode()
-        req = urllib.request.Request(url + "/api/translate", data=body,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, None
-    finally:
-        srv.terminate()
-        srv.wait(timeout=20)
+    with open(article, encoding="utf-8") as f:
+        return harness.serve_translate(tarjim, f.read(), *args)
 
 
 fakep, port, base = harness.start_fake(fake, "--key", KEY)
