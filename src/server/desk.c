@@ -3,6 +3,7 @@
 #include "desk.h"
 
 #include "buf.h"
+#include "input.h"
 #include "pin.h"
 #include "utf8.h"
 
@@ -284,13 +285,6 @@ static bool field_ok(const char *what, const char *s, size_t max, bool need, str
     return true;
 }
 
-static bool is_latin_letter(uint32_t cp)
-{
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-           (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
-           (cp >= 0x1e00 && cp <= 0x1eff);
-}
-
 /* Checks the entry as `glossary check` checks a row, and gives back the term it makes in a
  * glossary of its own (*tmp, owned by the caller). */
 static bool validate(const struct tj_desk_entry *e, struct tj_glossary **tmp, struct tj_diag *diag)
@@ -307,18 +301,8 @@ static bool validate(const struct tj_desk_entry *e, struct tj_glossary **tmp, st
         tj_diag_set(diag, TJ_ERR_DATA, "the type must be person, place, org or term");
         return false;
     }
-    size_t alen = strlen(e->arabic), i = 0;
-    if (!tj_utf8_has_arabic(e->arabic, alen)) {
+    if (!tj_utf8_has_arabic(e->arabic, strlen(e->arabic))) {
         tj_diag_set(diag, TJ_ERR_DATA, "the Arabic has no Arabic letters");
-        return false;
-    }
-    while (i < alen)
-        if (is_latin_letter(tj_utf8_next(e->arabic, alen, &i))) {
-            tj_diag_set(diag, TJ_ERR_DATA, "the Arabic has Latin letters");
-            return false;
-        }
-    if (tj_utf8_has_arabic(e->english, strlen(e->english))) {
-        tj_diag_set(diag, TJ_ERR_DATA, "the English has Arabic letters");
         return false;
     }
     if (e->arabic[0] == '#' || e->arabic[0] == ' ') {
@@ -343,8 +327,10 @@ static bool validate(const struct tj_desk_entry *e, struct tj_glossary **tmp, st
     }
     const struct tj_glossary_finding *f;
     size_t nf = tj_glossary_check(g, &f);
+    /* Its errors, and the letters of one script in the other's column, which a file may carry
+     * with a warning but an editor's new entry may not. */
     for (size_t k = 0; k < nf; k++)
-        if (f[k].level == TJ_FINDING_ERROR) {
+        if (f[k].level == TJ_FINDING_ERROR || strcmp(f[k].kind, "script") == 0) {
             tj_diag_set(diag, TJ_ERR_DATA, "%s", f[k].message);
             tj_glossary_destroy(g);
             return false;
@@ -386,28 +372,13 @@ static char *read_all(const char *path, size_t *len, struct tj_diag *diag)
         tj_diag_set(diag, TJ_ERR_NOINPUT, "cannot read the desk glossary: %s", strerror(errno));
         return NULL;
     }
-    struct tj_buf b;
-    tj_buf_init(&b, DESK_FILE_MAX);
-    char chunk[8192];
-    size_t n;
-    bool ok = true;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (tj_buf_append(&b, chunk, n) != TJ_OK) {
-            ok = false;
-            break;
-        }
-    if (ferror(f))
-        ok = false;
+    char *data = NULL;
+    enum tj_status rc = tj_input_slurp(f, DESK_FILE_MAX, &data, len);
     fclose(f);
-    if (!ok) {
-        tj_buf_finish(&b);
+    if (rc != TJ_OK)
         tj_diag_set(diag, TJ_ERR_NOINPUT, "cannot read the desk glossary (over %zu bytes?)",
                     DESK_FILE_MAX);
-        return NULL;
-    }
-    if (!b.data)
-        tj_buf_append(&b, "", 0);
-    return tj_buf_take(&b, len);
+    return data;
 }
 
 /* Replaces path's contents with data[0..len): a temporary file in its folder, written and

@@ -279,6 +279,7 @@ try:
     check(status == 201 and rows == ["كاراباخوف\tKarabahov\tperson"],
           f"replace: 201, the row replaced ({status} {rows})")
     bad = [({"arabic": "Putin", "english": "Putin"}, "Latin Arabic"),
+           ({"arabic": "بوتين Putin", "english": "Putin"}, "Latin letters in the Arabic"),
            ({"arabic": "بوتين", "english": "بوتين"}, "Arabic English"),
            ({"arabic": "بوتين\tx", "english": "Putin"}, "a tab"),
            ({"arabic": "بوتين", "english": "Putin\nx"}, "a line break"),

@@ -1021,7 +1021,8 @@ static bool is_arabic(uint32_t cp)
 static bool is_latin(uint32_t cp)
 {
     return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF); /* Latin Extended Additional: ḥ, ṣ, ā */
 }
 
 static bool any(const char *s, bool (*pred)(uint32_t))
