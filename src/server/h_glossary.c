@@ -167,11 +167,8 @@ void tj_h_glossary_post(const struct tj_handler_env *env, const struct tj_job_re
             free(qa);
             free(qe);
         }
-        json_t *doc = json_pack("{s:o}", "entry", entry);
-        char *text = json_dumps(doc, JSON_COMPACT);
-        json_decref(doc);
         out->status = oc == TJ_DESK_ADDED ? MHD_HTTP_CREATED : MHD_HTTP_OK;
-        out->response = text ? tj_reply_json_response(text, strlen(text)) : NULL;
+        out->response = tj_reply_json_doc(json_pack("{s:o}", "entry", entry));
         break;
     }
     case TJ_DESK_BAD:

@@ -104,10 +104,8 @@ void tj_h_tm(const struct tj_handler_env *env, const struct tj_job_request *jr,
         json_object_set_new(answer, "source", json_stringn(s->source, s->source_len));
         json_object_set_new(answer, "target", json_string(target));
         json_object_set_new(answer, "engine", json_string(TJ_TM_HUMAN));
-        char *text = json_dumps(answer, JSON_COMPACT);
-        json_decref(answer);
         out->status = MHD_HTTP_CREATED;
-        out->response = tj_reply_json_response(text, strlen(text));
+        out->response = tj_reply_json_doc(answer);
     }
     tj_document_finish(&doc);
     tj_desk_release(view);

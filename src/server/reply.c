@@ -50,13 +50,17 @@ enum MHD_Result tj_reply_json_text(struct MHD_Connection *c, unsigned status, ch
     return tj_reply_queue(c, status, tj_reply_json_response(data, len));
 }
 
-enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t *take)
+struct MHD_Response *tj_reply_json_doc(json_t *take)
 {
     char *text = take ? json_dumps(take, JSON_COMPACT) : NULL;
     json_decref(take);
-    if (!text)
-        return MHD_NO;
-    return tj_reply_json_text(c, status, text, strlen(text));
+    return text ? tj_reply_json_response(text, strlen(text)) : NULL;
+}
+
+enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t *take)
+{
+    struct MHD_Response *r = tj_reply_json_doc(take);
+    return r ? tj_reply_queue(c, status, r) : MHD_NO;
 }
 
 /* The error document; NULL when it cannot be made. */

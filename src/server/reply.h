@@ -20,6 +20,9 @@ struct MHD_Response *tj_reply_json_response(char *data, size_t len);
 /* Queues JSON text data[0..len) (taken). */
 enum MHD_Result tj_reply_json_text(struct MHD_Connection *c, unsigned status, char *data,
                                    size_t len);
+/* The JSON answer of the document take (released), compact; NULL when it cannot be made. For a
+ * job, which prepares its answer for the server to queue. */
+struct MHD_Response *tj_reply_json_doc(json_t *take);
 /* Queues the JSON value (the reference is taken) compactly encoded. */
 enum MHD_Result tj_reply_json(struct MHD_Connection *c, unsigned status, json_t *take);
 /* Queues the error document; allow (may be NULL) becomes the Allow header (for 405) and a 401
