@@ -8,30 +8,20 @@
 
 #include "consistency.h"
 #include "pin.h"
+#include "test_terms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
-
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin|Vladimir Putin\tperson\n"
+    return terms_load("بوتين\tPutin|Vladimir Putin\tperson\n"
                       "كييف\tKyiv|Kiev\tplace\n"
                       "موسكو\tMoscow\tplace\n"
                       "الولايات المتحدة\tUnited States\tplace\n"
-                      "أمريكا\tUnited States\tplace\n";
-    g = tj_glossary_create();
-    return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tj_glossary_destroy(g);
-    return 0;
+                      "أمريكا\tUnited States\tplace\n");
 }
 
 /* Appends a translated segment (pins found) to a window; ids go on from *id. */
@@ -211,5 +201,5 @@ int main(void)
         cmocka_unit_test(test_glossary_aliases),
         cmocka_unit_test(test_memory_bound),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, terms_teardown);
 }

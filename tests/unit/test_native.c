@@ -12,6 +12,7 @@
 #include "glossary.h"
 #include "native.h"
 #include "pin.h"
+#include "test_terms.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -145,9 +146,8 @@ static void counts_reset(void)
     pthread_mutex_unlock(&lock);
 }
 
-/* The fixtures: the server, a glossary, a cache directory. */
+/* The fixtures: the server, the glossary g, a cache directory. */
 
-static struct tj_glossary *glossary;
 static char cache_dir[64];
 
 static int setup(void **state)
@@ -161,12 +161,10 @@ static int setup(void **state)
     if (!daemon_)
         return -1;
     port = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)->port;
-    const char *tsv = "بوتين\tPutin\tperson\n"
-                      "لافروف\tLavrov\tperson\n"
-                      "الكرملين\tKremlin\torg\n"
-                      "موسكو\tMoscow\tplace\n";
-    glossary = tj_glossary_create();
-    if (tj_glossary_load_mem(glossary, "t", tsv, strlen(tsv), NULL) != TJ_OK)
+    if (terms_load("بوتين\tPutin\tperson\n"
+                   "لافروف\tLavrov\tperson\n"
+                   "الكرملين\tKremlin\torg\n"
+                   "موسكو\tMoscow\tplace\n") != 0)
         return -1;
     snprintf(cache_dir, sizeof cache_dir, "/tmp/tarjim-native-XXXXXX");
     return mkdtemp(cache_dir) ? 0 : -1;
@@ -176,7 +174,7 @@ static int teardown(void **state)
 {
     (void)state;
     MHD_stop_daemon(daemon_);
-    tj_glossary_destroy(glossary);
+    terms_teardown(state);
     char path[128];
     snprintf(path, sizeof path, "%s/native-glossaries", cache_dir);
     unlink(path);
@@ -196,7 +194,7 @@ struct text_entries {
 
 static void entries_of(struct text_entries *t, const char *text)
 {
-    size_t np = tj_pin_find(glossary, text, strlen(text), &t->pins);
+    size_t np = tj_pin_find(g, text, strlen(text), &t->pins);
     t->item = (struct tj_batch_item){text, strlen(text), t->pins, np};
     t->n = tj_native_entries(&t->item, 1, &t->e);
 }

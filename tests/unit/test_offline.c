@@ -10,30 +10,20 @@
 #include "pipeline.h"
 #include "qa.h"
 #include "provider.h"
+#include "test_terms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static struct tj_glossary *g;
-
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin\tperson\n"
+    return terms_load("بوتين\tPutin\tperson\n"
                       "الكرملين\tKremlin\torg\n"
                       "بريكس\tBRICS\torg\n"
-                      "البرازيل\tBrazil\tplace\n";
-    g = tj_glossary_create();
-    return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tj_glossary_destroy(g);
-    return 0;
+                      "البرازيل\tBrazil\tplace\n");
 }
 
 /* Translates text with the offline engine (dictionary in dir) into doc. */
@@ -127,5 +117,5 @@ int main(void)
         cmocka_unit_test(test_copy_and_unknown),
         cmocka_unit_test(test_with_dictionary),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, terms_teardown);
 }

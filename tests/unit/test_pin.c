@@ -6,17 +6,16 @@
 #include <cmocka.h>
 
 #include "pin.h"
+#include "test_terms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
-
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin\tperson\n"
+    return terms_load("بوتين\tPutin\tperson\n"
                       "فلاديمير بوتين\tVladimir Putin\tperson\n"
                       "كيم جونغ أون\tKim Jong Un\tperson\n"
                       "كيم\tKim\tperson\n"
@@ -26,16 +25,7 @@ static int setup(void **state)
                       "كين\tKane\tperson\n"
                       "الولايات المتحدة\tUnited States\tplace\n"
                       "أوبك\tOPEC\torg\n"
-                      "أوبك+\tOPEC+\torg\n";
-    g = tj_glossary_create();
-    return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tj_glossary_destroy(g);
-    return 0;
+                      "أوبك+\tOPEC+\torg\n");
 }
 
 /* Checks that text has the pins want[] ("source=English" pairs), in order. */
@@ -149,5 +139,5 @@ int main(void)
         cmocka_unit_test(test_noise_and_offsets),
         cmocka_unit_test(test_clitic_on_expanding_ligature),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, terms_teardown);
 }

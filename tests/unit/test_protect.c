@@ -9,29 +9,19 @@
 #include "glossary.h"
 #include "pin.h"
 #include "protect.h"
+#include "test_terms.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
-
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin\tperson\n"
+    return terms_load("بوتين\tPutin\tperson\n"
                       "لافروف\tLavrov\tperson\n"
                       "الكرملين\tKremlin\torg\n"
                       "موسكو\tMoscow\tplace\n"
-                      "بريكس\tBRICS\torg\n";
-    g = tj_glossary_create();
-    return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tj_glossary_destroy(g);
-    return 0;
+                      "بريكس\tBRICS\torg\n");
 }
 
 /* The text sent for source under kind, checked against want. */
@@ -350,5 +340,5 @@ int main(void)
         cmocka_unit_test(test_placeholder_forms),
         cmocka_unit_test(test_names_read_by_their_consonants),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, terms_teardown);
 }

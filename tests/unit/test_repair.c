@@ -10,16 +10,15 @@
 #include "glossary.h"
 #include "pin.h"
 #include "repair.h"
+#include "test_terms.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
-
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin|President Putin\tperson\n"
+    return terms_load("بوتين\tPutin|President Putin\tperson\n"
                       "لافروف\tLavrov\tperson\n"
                       "الكرملين\tKremlin\torg\n"
                       "موسكو\tMoscow\tplace\n"
@@ -27,16 +26,7 @@ static int setup(void **state)
                       "بيروت\tBeirut\tplace\n"
                       "أوبك+\tOPEC+\torg\n"
                       "أوبك\tOPEC\torg\n"
-                      "الخط الأصفر\tyellow line\tplace\n";
-    g = tj_glossary_create();
-    return tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) == TJ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tj_glossary_destroy(g);
-    return 0;
+                      "الخط الأصفر\tyellow line\tplace\n");
 }
 
 /* The verdicts on source's pins against english, one letter per pin: r right, m missing, d
@@ -165,5 +155,5 @@ int main(void)
         cmocka_unit_test(test_mend_repeats),
         cmocka_unit_test(test_notes_for_rewritten_spans),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, terms_teardown);
 }

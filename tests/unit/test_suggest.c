@@ -10,24 +10,22 @@
 #include "pin.h"
 #include "suggest.h"
 #include "translit.h"
+#include "test_terms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
 static struct tj_translit *tr;
 
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin\tperson\n"
-                      "الكرملين\tKremlin\torg\n"
-                      "موسكو\tMoscow\tplace\n"
-                      "روسيا\tRussia\tplace\n"
-                      "بيلغورود\tBelgorod\tplace\n";
-    g = tj_glossary_create();
-    if (tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) != TJ_OK)
+    if (terms_load("بوتين\tPutin\tperson\n"
+                   "الكرملين\tKremlin\torg\n"
+                   "موسكو\tMoscow\tplace\n"
+                   "روسيا\tRussia\tplace\n"
+                   "بيلغورود\tBelgorod\tplace\n") != 0)
         return -1;
     return tj_translit_create(&tr, NULL) == TJ_OK ? 0 : -1;
 }
@@ -36,8 +34,7 @@ static int teardown(void **state)
 {
     (void)state;
     tj_translit_destroy(tr);
-    tj_glossary_destroy(g);
-    return 0;
+    return terms_teardown(state);
 }
 
 static void assert_translit(const char *arabic, const char *latin)
