@@ -11,6 +11,7 @@
 
 #include "dispatch.h"
 #include "provider_int.h"
+#include "test_upload.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -36,11 +37,6 @@ static _Atomic enum mode mode;
 static atomic_int requests, in_flight, peak, max_batch, echoed, delay_ms;
 static struct MHD_Daemon *daemon_;
 static unsigned short port;
-
-struct upload {
-    char *data;
-    size_t len;
-};
 
 /* "كلمة 7" -> "word 7": every Arabic letter run becomes "word". */
 static char *translate(const char *s)
@@ -165,22 +161,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     (void)url;
     (void)method;
     (void)version;
-    struct upload *u = *con_cls;
-    if (!u) {
-        *con_cls = calloc(1, sizeof *u);
+    struct upload *u = upload_take(con_cls, upload, upload_size);
+    if (!u)
         return MHD_YES;
-    }
-    if (*upload_size) {
-        u->data = realloc(u->data, u->len + *upload_size + 1);
-        memcpy(u->data + u->len, upload, *upload_size);
-        u->len += *upload_size;
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    enum MHD_Result ret = serve(c, u->data ? u->data : "", u->len);
-    free(u->data);
-    free(u);
-    *con_cls = NULL;
+    enum MHD_Result ret = serve(c, u->data, u->len);
+    upload_free(u);
     return ret;
 }
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "test_upload.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -41,11 +42,6 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const c
     return ret;
 }
 
-struct upload {
-    char data[4096];
-    size_t len;
-};
-
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload,
                                size_t *upload_size, void **con_cls)
@@ -59,22 +55,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     }
     if (strcmp(method, "POST") == 0) {
-        struct upload *u = *con_cls;
-        if (!u) {
-            *con_cls = calloc(1, sizeof *u);
+        struct upload *u = upload_take(con_cls, upload, upload_size);
+        if (!u)
             return MHD_YES;
-        }
-        if (*upload_size) {
-            size_t n =
-                *upload_size < sizeof u->data - u->len ? *upload_size : sizeof u->data - u->len;
-            memcpy(u->data + u->len, upload, n);
-            u->len += n;
-            *upload_size = 0;
-            return MHD_YES;
-        }
         enum MHD_Result ret = answer(c, 200, u->data, u->len, NULL, NULL);
-        free(u);
-        *con_cls = NULL;
+        upload_free(u);
         return ret;
     }
     if (strcmp(url, "/slow") == 0) {

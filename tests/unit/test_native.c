@@ -13,6 +13,7 @@
 #include "native.h"
 #include "pin.h"
 #include "test_terms.h"
+#include "test_upload.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -37,11 +38,6 @@ static int refuse_status;    /* answer every request with this status when set *
 static char last_auth[128];
 static struct MHD_Daemon *daemon_;
 static unsigned short port;
-
-struct upload {
-    char *data;
-    size_t len;
-};
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body)
 {
@@ -119,22 +115,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 {
     (void)cls;
     (void)version;
-    struct upload *u = *con_cls;
-    if (!u) {
-        *con_cls = calloc(1, sizeof *u);
+    struct upload *u = upload_take(con_cls, upload, upload_size);
+    if (!u)
         return MHD_YES;
-    }
-    if (*upload_size) {
-        u->data = realloc(u->data, u->len + *upload_size + 1);
-        memcpy(u->data + u->len, upload, *upload_size);
-        u->len += *upload_size;
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    enum MHD_Result ret = serve(c, url, method, u->data ? u->data : "", u->len);
-    free(u->data);
-    free(u);
-    *con_cls = NULL;
+    enum MHD_Result ret = serve(c, url, method, u->data, u->len);
+    upload_free(u);
     return ret;
 }
 
