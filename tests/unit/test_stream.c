@@ -11,6 +11,7 @@
 #include "pipeline.h"
 #include "qa.h"
 #include "provider.h"
+#include "test_terms.h"
 #include "writer.h"
 
 #include <jansson.h>
@@ -18,17 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct tj_glossary *g;
 static struct tj_provider *offline;
 
 static int setup(void **state)
 {
     (void)state;
-    const char *tsv = "بوتين\tPutin\tperson\n"
-                      "الكرملين\tKremlin\torg\n"
-                      "غزة\tGaza\tplace\n";
-    g = tj_glossary_create();
-    if (tj_glossary_load_mem(g, "t", tsv, strlen(tsv), NULL) != TJ_OK)
+    if (terms_load("بوتين\tPutin\tperson\n"
+                   "الكرملين\tKremlin\torg\n"
+                   "غزة\tGaza\tplace\n") != 0)
         return -1;
     /* The dictionary, when installed, makes the drafts fuller; either way both paths agree. */
     struct tj_provider_config cfg = {.freedict_dir = "/usr/share/dictd"};
@@ -39,8 +37,7 @@ static int teardown(void **state)
 {
     (void)state;
     tj_provider_destroy(offline);
-    tj_glossary_destroy(g);
-    return 0;
+    return terms_teardown(state);
 }
 
 /* Feeds text line by line through a streaming pipeline that writes fmt to out. */
