@@ -376,6 +376,7 @@ static void test_check(void **state)
     for (size_t i = 0; i < n; i++)
         print_message("%zu %s %s %s\n", f[i].line, f[i].kind,
                       f[i].level == TJ_FINDING_ERROR ? "E" : "W", f[i].message);
+    assert_int_equal(n, 8);
     /* Errors first, in line order. */
     assert_int_equal(f[0].level, TJ_FINDING_ERROR);
     assert_int_equal(f[0].line, 4);
@@ -389,7 +390,6 @@ static void test_check(void **state)
     assert_int_equal(f[2].level, TJ_FINDING_ERROR);
     for (size_t i = 3; i < n; i++)
         assert_int_equal(f[i].level, TJ_FINDING_WARNING);
-    assert_int_equal(n, 8);
     const struct tj_glossary_finding *x = find(f, n, "duplicate", 2);
     assert_non_null(x);
     assert_string_equal(x->message, "duplicate: 'بُوتين' is 'Putin' on line 1 too");

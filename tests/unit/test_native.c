@@ -414,12 +414,14 @@ static void test_errors_and_nothing_to_do(void **state)
     assert_null(id);
     counts_reset();
 
-    /* Nothing to make. */
+    /* Nothing to make: *id is set to NULL, not left as it was. */
+    id = (char *)"untouched";
     assert_int_equal(tj_native_prepare(p, NULL, 0, &o, &id, NULL, &d), TJ_OK);
     assert_null(id);
     struct tj_provider_config ms = {.api_key = "k", .native_glossary = true};
     struct tj_provider *m = NULL;
     assert_int_equal(tj_provider_create(tj_provider_find("microsoft"), &ms, &m, NULL), TJ_OK);
+    id = (char *)"untouched";
     assert_int_equal(tj_native_prepare(m, t.e, t.n, &o, &id, NULL, &d), TJ_OK);
     assert_null(id);
     assert_int_equal(creates + checks, 0);
