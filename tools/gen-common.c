@@ -9,12 +9,39 @@
 #include "utf8.h"
 
 #include <ctype.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
+
+int gen_options_parse(int argc, char **argv, struct gen_options *o, void (*usage)(FILE *))
+{
+    *o = (struct gen_options){0};
+    int opt;
+    while ((opt = getopt(argc, argv, "vg:d:h")) != -1) {
+        switch (opt) {
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'g':
+            o->glossary = optarg;
+            break;
+        case 'd':
+            o->dict_dir = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 64;
+        }
+    }
+    return -1;
+}
 
 int gen_replace_all(char *s, size_t cap, const char *from, const char *to)
 {

@@ -12,8 +12,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define GEN_NAME_MAX 512
+
+/* The options every generator takes: -v, -g GLOSSARY, -d FREEDICT_DIR and -h. */
+struct gen_options {
+    const char *glossary; /* -g: the glossary file whose other rows the block must not repeat */
+    const char *dict_dir; /* -d: the FreeDict directory (NULL: the build's) */
+    bool verbose;         /* -v */
+};
+
+/* Parses the options of argv into o (zeroed first); usage prints the tool's usage line to the
+ * stream it is given. Returns -1 when they parse, optind then at the first operand; otherwise
+ * the status main returns: 0 after -h (usage on stdout), 64 after a bad option (usage on
+ * stderr). */
+int gen_options_parse(int argc, char **argv, struct gen_options *o, void (*usage)(FILE *));
 
 /* Replaces every occurrence of from in s (capacity cap bytes) with to, in place. Returns 0,
  * or -1 when the result would not fit. */

@@ -16,7 +16,7 @@
 #include "gen-common.h"
 #include "tj.h"
 
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,40 +120,22 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    const char *glossary = NULL, *dict_dir = NULL;
-    bool verbose = false;
-    int opt;
-    while ((opt = getopt(argc, argv, "vg:d:h")) != -1) {
-        switch (opt) {
-        case 'v':
-            verbose = true;
-            break;
-        case 'g':
-            glossary = optarg;
-            break;
-        case 'd':
-            dict_dir = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_SUCCESS;
-        default:
-            usage(stderr);
-            return 64;
-        }
-    }
+    struct gen_options o;
+    int status = gen_options_parse(argc, argv, &o, usage);
+    if (status >= 0)
+        return status;
     if (optind != argc) {
         usage(stderr);
         return 64;
     }
     if (check_member_list() != 0)
         return EXIT_FAILURE;
-    struct gen_block b = {.name = "countries", .verbose = verbose};
+    struct gen_block b = {.name = "countries", .verbose = o.verbose};
     struct gen_except *ex = NULL;
-    if (glossary != NULL && (ex = gen_except_load(glossary, b.name)) == NULL)
+    if (o.glossary != NULL && (ex = gen_except_load(o.glossary, b.name)) == NULL)
         return EXIT_FAILURE;
     b.ex = ex;
-    if ((b.words = gen_words_open(dict_dir)) == NULL) {
+    if ((b.words = gen_words_open(o.dict_dir)) == NULL) {
         gen_except_destroy(ex);
         return EXIT_FAILURE;
     }

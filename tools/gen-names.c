@@ -20,7 +20,7 @@
 #include "gen-names-tz.h"
 #include "tj.h"
 
-#include <getopt.h>
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,28 +523,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    const char *glossary = NULL, *dict_dir = NULL;
-    bool verbose = false;
-    int opt;
-    while ((opt = getopt(argc, argv, "vg:d:h")) != -1) {
-        switch (opt) {
-        case 'v':
-            verbose = true;
-            break;
-        case 'g':
-            glossary = optarg;
-            break;
-        case 'd':
-            dict_dir = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 64;
-        }
-    }
+    struct gen_options o;
+    int status = gen_options_parse(argc, argv, &o, usage);
+    if (status >= 0)
+        return status;
     if (optind + 1 != argc) {
         usage(stderr);
         return 64;
@@ -558,13 +540,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return 64;
     }
-    struct gen_block b = {.name = what, .verbose = verbose};
+    struct gen_block b = {.name = what, .verbose = o.verbose};
     b.one_row_per_english = gen == gen_cities;
     struct gen_except *ex = NULL;
-    if (glossary != NULL && (ex = gen_except_load(glossary, what)) == NULL)
+    if (o.glossary != NULL && (ex = gen_except_load(o.glossary, what)) == NULL)
         return 1;
     b.ex = ex;
-    b.words = gen_words_open(dict_dir);
+    b.words = gen_words_open(o.dict_dir);
     int rc = b.words != NULL ? gen(&b) : -1;
     gen_words_close(b.words);
     gen_except_destroy(ex);
