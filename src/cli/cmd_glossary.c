@@ -83,17 +83,41 @@ static int parse_opts(int argc, char **argv, const struct option *opts, const ch
     return -1;
 }
 
+/* The start of match and suggest: parses their options into *gl and loads the glossaries they
+ * name into *g. Returns -1 to go on, else the exit status to return (0 after --help). */
+static int open_glossaries(int argc, char **argv, struct tj_cli_glossaries *gl,
+                           struct tj_glossary **g)
+{
+    int status = parse_opts(argc, argv, match_opts, ":g:h", gl, NULL);
+    if (status >= 0)
+        return status;
+    status = tj_cli_load_glossaries(gl, g);
+    return status ? status : -1;
+}
+
+/* Loads the n files into g, later files winning, stopping at the first that fails with its
+ * message on stderr. Returns 0, or the exit status: 66 for a missing file, else 78. */
+static int load_files(struct tj_glossary *g, char *const *files, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct tj_diag diag;
+        enum tj_status rc = tj_glossary_load_file(g, files[i], &diag);
+        if (rc != TJ_OK) {
+            tj_cli_error("%s", diag.message);
+            return rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
+        }
+    }
+    return 0;
+}
+
 static int run_match(int argc, char **argv)
 {
     struct tj_cli_glossaries gl = {0};
-    int status = parse_opts(argc, argv, match_opts, ":g:h", &gl, NULL);
+    struct tj_glossary *g;
+    int status = open_glossaries(argc, argv, &gl, &g);
     if (status >= 0)
         goto out;
     status = 0;
-    struct tj_glossary *g;
-    status = tj_cli_load_glossaries(&gl, &g);
-    if (status)
-        goto out;
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     struct tj_buf out;
@@ -164,15 +188,7 @@ static int run_check(int argc, char **argv)
             return tj_cli_usage(&tj_cmd_glossary, "check: unknown option '%s'", argv[i]);
     struct tj_glossary *g = tj_glossary_create();
     tj_glossary_keep_going(g, true);
-    int status = 0;
-    for (int i = 1; i < argc && !status; i++) {
-        struct tj_diag diag;
-        enum tj_status rc = tj_glossary_load_file(g, argv[i], &diag);
-        if (rc != TJ_OK) {
-            tj_cli_error("%s", diag.message);
-            status = rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
-        }
-    }
+    int status = load_files(g, argv + 1, argc - 1);
     if (!status) {
         const struct tj_glossary_finding *f;
         size_t n = tj_glossary_check(g, &f), errors = 0;
@@ -226,15 +242,7 @@ static int run_export(int argc, char **argv)
         return tj_cli_usage(&tj_cmd_glossary, "--date '%s': expected YYYY-MM-DD", date_arg);
     struct tj_glossary *g = tj_glossary_create();
     tj_glossary_set_proposed(g, proposed);
-    int status = 0;
-    for (int i = optind; i < argc && !status; i++) {
-        struct tj_diag diag;
-        enum tj_status rc = tj_glossary_load_file(g, argv[i], &diag);
-        if (rc != TJ_OK) {
-            tj_cli_error("%s", diag.message);
-            status = rc == TJ_ERR_NOINPUT ? TJ_EXIT_NOINPUT : TJ_EXIT_CONFIG;
-        }
-    }
+    int status = load_files(g, argv + optind, argc - optind);
     if (!status) {
         struct tj_buf out;
         tj_buf_init(&out, 0);
@@ -261,14 +269,11 @@ static int run_export(int argc, char **argv)
 static int run_suggest(int argc, char **argv)
 {
     struct tj_cli_glossaries gl = {0};
-    int status = parse_opts(argc, argv, match_opts, ":g:h", &gl, NULL);
+    struct tj_glossary *g;
+    int status = open_glossaries(argc, argv, &gl, &g);
     if (status >= 0)
         goto out;
     status = 0;
-    struct tj_glossary *g;
-    status = tj_cli_load_glossaries(&gl, &g);
-    if (status)
-        goto out;
     const char *const *files;
     size_t nfiles = tj_cli_inputs(argc, argv, &files);
     /* Every document is read before names are counted, so that a name found in a later file
