@@ -358,6 +358,15 @@ static void test_html(void **state)
     tj_document_finish(&doc);
 }
 
+/* The formats written as XML, and a writer of one into out (a new buffer). */
+static const enum tj_format xml_formats[] = {TJ_FORMAT_HTML, TJ_FORMAT_XLIFF, TJ_FORMAT_TMX};
+
+static struct tj_writer *writer_into(enum tj_format fmt, struct tj_buf *out)
+{
+    tj_buf_init(out, 0);
+    return tj_writer_create(fmt, &meta, out);
+}
+
 /* Each block is in the output as soon as the writer has it, before the next is given, and the
  * output only grows; a writer destroyed before its end adds nothing more. */
 static void test_xml_block_by_block(void **state)
@@ -365,11 +374,9 @@ static void test_xml_block_by_block(void **state)
     (void)state;
     struct tj_document doc;
     build(&doc);
-    const enum tj_format fmts[] = {TJ_FORMAT_HTML, TJ_FORMAT_XLIFF, TJ_FORMAT_TMX};
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < TJ_ARRAY_LEN(xml_formats); f++) {
         struct tj_buf out;
-        tj_buf_init(&out, 0);
-        struct tj_writer *w = tj_writer_create(fmts[f], &meta, &out);
+        struct tj_writer *w = writer_into(xml_formats[f], &out);
         tj_writer_block(w, &doc.blocks[0]);
         assert_non_null(strstr(out.data, "&lt;arrives&gt; &amp; ]]&gt;"));
         assert_null(strstr(out.data, "Alliance"));
@@ -387,7 +394,7 @@ static void test_xml_block_by_block(void **state)
         xmlFreeDoc(x);
 
         tj_buf_reset(&out);
-        w = tj_writer_create(fmts[f], &meta, &out);
+        w = tj_writer_create(xml_formats[f], &meta, &out);
         tj_writer_block(w, &doc.blocks[0]);
         size_t len = out.len;
         tj_writer_destroy(w);
@@ -412,11 +419,9 @@ static void test_xml_memory_flat(void **state)
     (void)state;
     struct tj_document doc;
     build(&doc);
-    const enum tj_format fmts[] = {TJ_FORMAT_HTML, TJ_FORMAT_XLIFF, TJ_FORMAT_TMX};
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < TJ_ARRAY_LEN(xml_formats); f++) {
         struct tj_buf out;
-        tj_buf_init(&out, 0);
-        struct tj_writer *w = tj_writer_create(fmts[f], &meta, &out);
+        struct tj_writer *w = writer_into(xml_formats[f], &out);
         size_t in_use_early = 0, written = 0;
         for (int i = 0; i < 20000; i++) {
             tj_writer_block(w, &doc.blocks[1]);
