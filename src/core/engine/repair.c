@@ -438,23 +438,34 @@ static size_t count_words(const char *s, size_t n)
     return w;
 }
 
+/* Where the Arabic letters written right before s[at] in its word begin (tatweel and marks
+ * skipped), counting them into *letters; at a fifth letter it stops short of it, *letters then
+ * being 5. */
+static size_t clitic_start(const char *s, size_t at, size_t *letters)
+{
+    size_t c = at;
+    *letters = 0;
+    while (c > 0) {
+        size_t q = c;
+        uint32_t cp = tj_utf8_prev(s, &q);
+        if (cp == 0x0640 || tj_is_arabic_mark(cp)) {
+            c = q;
+            continue;
+        }
+        if (!tj_is_arabic_letter(cp) || ++*letters > 4)
+            break;
+        c = q;
+    }
+    return c;
+}
+
 /* The clitics the source writes before pin in its word (و ب ل ف ك, ال): their English (a new
  * string), and in latin their letters as a naive transliteration writes them (w, b, l, wal);
  * NULL when there are none. */
 static char *source_clitics(const char *source, const struct tj_pin *pin, char *latin, size_t size)
 {
-    size_t c = pin->start, letters = 0;
-    while (c > 0) {
-        size_t q = c;
-        uint32_t cp = tj_utf8_prev(source, &q);
-        if (cp == 0x0640 || tj_is_arabic_mark(cp)) {
-            c = q;
-            continue;
-        }
-        if (!tj_is_arabic_letter(cp) || ++letters > 4)
-            break;
-        c = q;
-    }
+    size_t letters;
+    size_t c = clitic_start(source, pin->start, &letters);
     if (c == pin->start || letters > 4)
         return NULL;
     char *en = tj_gloss_clitics(source + c, pin->start - c);
@@ -490,18 +501,8 @@ static char *find_rendering(char *text, const struct terms *ts, const char *sour
     const char *hit = ar_len ? memmem(text, strlen(text), ar, ar_len) : NULL;
     if (hit) {
         size_t a = (size_t)(hit - text), b = a + ar_len;
-        size_t c = a, letters = 0;
-        while (c > 0) {
-            size_t q = c;
-            uint32_t cp = tj_utf8_prev(text, &q);
-            if (cp == 0x0640 || tj_is_arabic_mark(cp)) {
-                c = q;
-                continue;
-            }
-            if (!tj_is_arabic_letter(cp) || ++letters > 4)
-                break;
-            c = q;
-        }
+        size_t letters;
+        size_t c = clitic_start(text, a, &letters);
         char *clitic = c < a && letters <= 4 ? tj_gloss_clitics(text + c, a - c) : NULL;
         char *with = clitic ? tj_xasprintf("%s %s", clitic, en) : tj_xstrdup(en);
         size_t from = clitic ? c : a;
