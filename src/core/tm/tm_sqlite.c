@@ -436,6 +436,20 @@ static void end_read(struct tj_tm *tm)
         run(tm, ST_ROLLBACK);
 }
 
+/* Ends a read transaction that ran s (finalized here) and stopped at rc: TJ_OK when rc is
+ * SQLITE_OK or SQLITE_DONE, else the error in diag and the transaction rolled back. */
+static enum tj_status end_query(struct tj_tm *tm, sqlite3_stmt *s, int rc, struct tj_diag *diag)
+{
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+        enum tj_status rs = db_error(tm, rc, diag, "cannot read it");
+        run(tm, ST_ROLLBACK);
+        return rs;
+    }
+    end_read(tm);
+    return TJ_OK;
+}
+
 static enum tj_status sq_get(struct tj_tm *tm, const struct tj_tm_key *keys, size_t n,
                              const char *const *engines, size_t nengines, struct tj_tm_hit *hits,
                              struct tj_diag *diag)
@@ -785,7 +799,6 @@ static enum tj_status sq_stats(struct tj_tm *tm, struct tj_tm_stats *st, struct 
 {
     memset(st, 0, sizeof *st);
     st->schema = TJ_TM_SCHEMA;
-    enum tj_status rs = TJ_OK;
     int64_t sources = 0, pages = 0, free_pages = 0, page_size = 0;
     sqlite3_stmt *s = NULL;
     int rc = run(tm, ST_BEGIN);
@@ -810,15 +823,10 @@ static enum tj_status sq_stats(struct tj_tm *tm, struct tj_tm_stats *st, struct 
         st->units += c;
         rc = SQLITE_OK;
     }
-    if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    sqlite3_finalize(s);
-    if (rc != SQLITE_OK) {
-        rs = db_error(tm, rc, diag, "cannot read it");
-        run(tm, ST_ROLLBACK);
+    enum tj_status rs = end_query(tm, s, rc, diag);
+    if (rs != TJ_OK) {
         tj_tm_stats_finish(st);
     } else {
-        end_read(tm);
         st->sources = (size_t)sources;
         st->bytes = (size_t)((pages - free_pages) * page_size);
     }
@@ -828,7 +836,6 @@ static enum tj_status sq_stats(struct tj_tm *tm, struct tj_tm_stats *st, struct 
 static enum tj_status sq_each(struct tj_tm *tm, tj_tm_each_fn fn, void *ud, struct tj_diag *diag)
 {
     sqlite3_stmt *s = NULL;
-    enum tj_status rs = TJ_OK;
     int rc = run(tm, ST_BEGIN);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(tm->sq->db,
@@ -849,17 +856,9 @@ static enum tj_status sq_each(struct tj_tm *tm, tj_tm_each_fn fn, void *ud, stru
             break;
         }
     }
-    if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    sqlite3_finalize(s);
-    if (rc != SQLITE_OK) {
-        rs = db_error(tm, rc, diag, "cannot read it");
-        run(tm, ST_ROLLBACK);
-    } else {
-        end_read(tm);
-        if (stopped)
-            rs = tj_diag_set(diag, TJ_ERR_PARTIAL, "stopped");
-    }
+    enum tj_status rs = end_query(tm, s, rc, diag);
+    if (rs == TJ_OK && stopped)
+        rs = tj_diag_set(diag, TJ_ERR_PARTIAL, "stopped");
     return rs;
 }
 
