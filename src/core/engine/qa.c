@@ -122,30 +122,27 @@ static void check_pins(struct tj_segment *s)
         const char *en = p->term->english;
         int alen = (int)(p->end - p->start);
         const char *ar = s->source + p->start;
-        bool cut;
-        int n = excerpt(s->target, 120, &cut);
+        const char *code, *what;
         switch (v[i]) {
         case TJ_PIN_MISSING:
-            tj_segment_add_qa(s, "pin_missing",
-                              "pinned term '%.*s' → '%s' is not in the translation; the engine "
-                              "gave \"%.*s%s\"",
-                              alen, ar, en, n, s->target, cut ? "…" : "");
+            code = "pin_missing";
+            what = "is not in the translation";
             break;
         case TJ_PIN_DOUBLED:
-            tj_segment_add_qa(s, "pin_doubled",
-                              "pinned term '%.*s' → '%s' is in the translation more often than "
-                              "in the source; the engine gave \"%.*s%s\"",
-                              alen, ar, en, n, s->target, cut ? "…" : "");
+            code = "pin_doubled";
+            what = "is in the translation more often than in the source";
             break;
         case TJ_PIN_MOVED:
-            tj_segment_add_qa(s, "pin_moved",
-                              "pinned term '%.*s' → '%s' is in another sentence of the "
-                              "translation than of the source; the engine gave \"%.*s%s\"",
-                              alen, ar, en, n, s->target, cut ? "…" : "");
+            code = "pin_moved";
+            what = "is in another sentence of the translation than of the source";
             break;
-        case TJ_PIN_RIGHT:
-            break;
+        default:
+            continue;
         }
+        bool cut;
+        int n = excerpt(s->target, 120, &cut);
+        tj_segment_add_qa(s, code, "pinned term '%.*s' → '%s' %s; the engine gave \"%.*s%s\"", alen,
+                          ar, en, what, n, s->target, cut ? "…" : "");
     }
     free(v);
 }
