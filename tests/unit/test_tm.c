@@ -195,6 +195,13 @@ static void test_similarity(void **state)
     /* Code points, not bytes: one Arabic letter changed of ten. */
     const char x[] = "ابتثجحخدذر", y[] = "ابتثجحخدذز";
     assert_int_equal(tj_tm_similarity(x, strlen(x), y, strlen(y)), 90);
+    /* Longer than the distance's row on the stack: two letters changed of 200. */
+    char l[201], r[201];
+    memset(l, 'a', 200);
+    memcpy(r, l, 200);
+    l[200] = r[200] = '\0';
+    r[7] = r[150] = 'b';
+    assert_int_equal(tj_tm_similarity(l, 200, r, 200), 99);
 }
 
 /* Sentences that share no long runs with S1, to fill the index around it. */

@@ -1,5 +1,8 @@
 /* UTF-8 primitives and Arabic character classes. */
 #include "utf8.h"
+#include "tj.h"
+
+#include <stdlib.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -221,4 +224,38 @@ int tj_utf8_digit(uint32_t cp)
     if (cp >= 0x06F0 && cp <= 0x06F9)
         return (int)(cp - 0x06F0);
     return -1;
+}
+
+size_t tj_utf8_distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t max)
+{
+    if ((n > m ? n - m : m - n) > max)
+        return max + 1;
+    size_t small[65];
+    size_t *row = m < TJ_ARRAY_LEN(small) ? small : tj_xmalloc((m + 1) * sizeof *row);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    size_t result = max + 1;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0], low = i;
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+            if (best < low)
+                low = best;
+        }
+        if (low > max)
+            goto out;
+    }
+    result = row[m];
+out:
+    if (row != small)
+        free(row);
+    return result;
 }

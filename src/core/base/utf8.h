@@ -47,4 +47,8 @@ int tj_utf8_digit(uint32_t cp);
 /* True when s[0..len) contains at least one Arabic letter. */
 bool tj_utf8_has_arabic(const char *s, size_t len);
 
+/* Levenshtein distance of the code points a[0..n) and b[0..m) (insertions, deletions and
+ * substitutions each cost 1), or max + 1 once it is sure to exceed max (max < SIZE_MAX). */
+size_t tj_utf8_distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t max);
+
 #endif

@@ -375,31 +375,20 @@ static bool skel_eq(const struct skel *a, const struct skel *b)
     return a->n == b->n && memcmp(a->c, b->c, a->n) == 0;
 }
 
-/* Levenshtein distance of a[0..an) and b[0..bn) (each at most SKEL_MAX bytes counted). */
-static size_t distance(const char *a, size_t an, const char *b, size_t bn)
+/* Levenshtein distance of the bytes a[0..an) and b[0..bn) (each at most SKEL_MAX), or max + 1
+ * once it is sure to exceed max. */
+static size_t distance(const char *a, size_t an, const char *b, size_t bn, size_t max)
 {
+    uint32_t wa[SKEL_MAX], wb[SKEL_MAX];
     if (an > SKEL_MAX)
         an = SKEL_MAX;
     if (bn > SKEL_MAX)
         bn = SKEL_MAX;
-    size_t row[SKEL_MAX + 1];
-    for (size_t j = 0; j <= bn; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= an; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= bn; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[bn];
+    for (size_t i = 0; i < an; i++)
+        wa[i] = (unsigned char)a[i];
+    for (size_t j = 0; j < bn; j++)
+        wb[j] = (unsigned char)b[j];
+    return tj_utf8_distance(wa, an, wb, bn, max);
 }
 
 /* The letters of Latin text, lower-cased ASCII only, into out (at most SKEL_MAX). */
@@ -439,7 +428,7 @@ static bool close_spelling(const char *s, size_t sn, const char *t, size_t tn)
         return false;
     size_t longer = sn > tn ? sn : tn;
     size_t allowed = longer / 3 ? longer / 3 : 1;
-    return distance(s, sn, t, tn) <= allowed;
+    return distance(s, sn, t, tn, allowed) <= allowed;
 }
 
 enum tj_like tj_protect_like(const char *s, size_t n, const char *english, const char *arabic,
@@ -466,8 +455,8 @@ enum tj_like tj_protect_like(const char *s, size_t n, const char *english, const
     bool same = (ar.n && skel_eq(&cand, &ar)) || (ar_bare.n && skel_eq(&cand, &ar_bare)) ||
                 (ar_bare.n && skel_eq(&cand_bare, &ar_bare));
     if (!same && name_case && cand.n >= 5 &&
-        (distance(cand.c, cand.n, ar_bare.c, ar_bare.n) <= 1 ||
-         distance(cand.c, cand.n, en.c, en.n) <= 1))
+        (distance(cand.c, cand.n, ar_bare.c, ar_bare.n, 1) <= 1 ||
+         distance(cand.c, cand.n, en.c, en.n, 1) <= 1))
         same = true; /* one consonant off in a long name: Zelenskyy, Medinskiy */
     if (!same)
         return TJ_LIKE_NO;

@@ -306,40 +306,6 @@ uint32_t *tj_tm_code_points(const char *s, size_t len, size_t *n)
     return cp;
 }
 
-/* Levenshtein distance of a[0..n) and b[0..m), or max + 1 once it is sure to exceed max. */
-static size_t distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t max)
-{
-    if ((n > m ? n - m : m - n) > max)
-        return max + 1;
-    size_t *row = tj_xmalloc((m + 1) * sizeof *row);
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    size_t result = 0;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0], low = i;
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-            if (best < low)
-                low = best;
-        }
-        if (low > max) {
-            free(row);
-            return max + 1;
-        }
-    }
-    result = row[m];
-    free(row);
-    return result;
-}
-
 static unsigned percent(size_t d, size_t n, size_t m)
 {
     size_t longer = n > m ? n : m;
@@ -354,7 +320,7 @@ unsigned tj_tm_similarity(const char *a, size_t alen, const char *b, size_t blen
     uint32_t *ca = tj_tm_code_points(a, alen, &n);
     uint32_t *cb = tj_tm_code_points(b, blen, &m);
     size_t longer = n > m ? n : m;
-    unsigned p = percent(distance(ca, n, cb, m, longer), n, m);
+    unsigned p = percent(tj_utf8_distance(ca, n, cb, m, longer), n, m);
     free(ca);
     free(cb);
     return p;
@@ -367,7 +333,7 @@ unsigned tj_tm_similar(const uint32_t *q, size_t L, const char *text, unsigned m
     uint32_t *c = tj_tm_code_points(m, strlen(m), &M);
     size_t longer = L > M ? L : M;
     size_t allowed = longer * (100 - min) / 100;
-    size_t d = distance(q, L, c, M, allowed);
+    size_t d = tj_utf8_distance(q, L, c, M, allowed);
     unsigned sim = d <= allowed ? percent(d, L, M) : 0;
     free(c);
     free(m);
