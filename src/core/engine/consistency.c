@@ -136,6 +136,29 @@ struct seen {
     const char *name; /* of the document, "" when none */
 };
 
+/* Flags at's segment "inconsistent" with msg (freed here) and, when the other segment is in
+ * another input, which one (doc0, name0: the fields stored with it). */
+static void inconsistent(const struct seen *at, const char *doc0, const char *name0, char *msg)
+{
+    char *w = where(at->doc, doc0, name0);
+    char *full = tj_xasprintf("%s%s", msg, w);
+    add_once(at->s, "inconsistent", full);
+    free(full);
+    free(w);
+    free(msg);
+}
+
+/* Ends the record v with at's segment, document and document name, and stores it under k. */
+static void put_at(struct tj_consistency *c, const struct tj_buf *k, struct tj_buf *v,
+                   const struct seen *at)
+{
+    put_number(v, at->s->id);
+    put_number(v, at->doc);
+    tj_buf_puts(v, US);
+    put_field(v, at->name);
+    put(c, k, v);
+}
+
 /* Checks one name's rendering against the first one recorded, then records it if it is the
  * first; the same for the rendering against the name it stood for first. */
 static void check(struct tj_consistency *c, const struct seen *at, const char *key,
@@ -150,23 +173,15 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
     char *rec = get(c, &k);
     char *f[5];
     if (rec && split(rec, f, 5) == 5 && f[0][0]) {
-        if (!agree(f[0], rendering)) {
-            char *w = where(at->doc, f[3], f[4]);
-            char *msg = tj_xasprintf("'%s' is '%s' in segment %u but '%s' in segment %s%s", arabic,
-                                     rendering, at->s->id, f[0], f[2], w);
-            add_once(at->s, "inconsistent", msg);
-            free(msg);
-            free(w);
-        }
+        if (!agree(f[0], rendering))
+            inconsistent(at, f[3], f[4],
+                         tj_xasprintf("'%s' is '%s' in segment %u but '%s' in segment %s", arabic,
+                                      rendering, at->s->id, f[0], f[2]));
     } else {
         put_field(&v, rendering);
         tj_buf_puts(&v, US);
         put_field(&v, arabic);
-        put_number(&v, at->s->id);
-        put_number(&v, at->doc);
-        tj_buf_puts(&v, US);
-        put_field(&v, at->name);
-        put(c, &k, &v);
+        put_at(c, &k, &v, at);
     }
     free(rec);
 
@@ -183,25 +198,17 @@ static void check(struct tj_consistency *c, const struct seen *at, const char *k
         char *r[6];
         if (rec && split(rec, r, 6) == 6) {
             bool both_glossary = glossary && r[2][0] == '1';
-            if (strcmp(r[0], key) != 0 && !both_glossary) {
-                char *w = where(at->doc, r[4], r[5]);
-                char *msg =
-                    tj_xasprintf("'%s' stands for '%s' in segment %u but for '%s' in segment %s%s",
-                                 rendering, arabic, at->s->id, r[1], r[3], w);
-                add_once(at->s, "inconsistent", msg);
-                free(msg);
-                free(w);
-            }
+            if (strcmp(r[0], key) != 0 && !both_glossary)
+                inconsistent(
+                    at, r[4], r[5],
+                    tj_xasprintf("'%s' stands for '%s' in segment %u but for '%s' in segment %s",
+                                 rendering, arabic, at->s->id, r[1], r[3]));
         } else {
             put_field(&v, key);
             tj_buf_puts(&v, US);
             put_field(&v, arabic);
             put_number(&v, glossary);
-            put_number(&v, at->s->id);
-            put_number(&v, at->doc);
-            tj_buf_puts(&v, US);
-            put_field(&v, at->name);
-            put(c, &k, &v);
+            put_at(c, &k, &v, at);
         }
         free(rec);
     }
