@@ -371,13 +371,6 @@ enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *do
     return tj_client_translate_docs(&p, 1, &doc, 1, NULL, stats, diag);
 }
 
-enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
-                                        const struct tj_client_options *opts,
-                                        struct tj_client_stats *stats, struct tj_diag *diag)
-{
-    return tj_client_translate_docs(&p, 1, &doc, 1, opts, stats, diag);
-}
-
 enum tj_status tj_client_translate_chain(struct tj_provider *const *chain, size_t nchain,
                                          struct tj_document *doc,
                                          const struct tj_client_options *opts,

@@ -56,12 +56,6 @@ struct tj_client_options {
  * when nothing could be sent. Stats are added to *stats (which may be NULL). */
 enum tj_status tj_client_translate(struct tj_provider *p, struct tj_document *doc,
                                    struct tj_client_stats *stats, struct tj_diag *diag);
-/* The same with options for remote providers (opts may be NULL). A remote provider's segments
- * go through the dispatcher (identical segments sent once, the segment before each as
- * context); each translated segment names its engine. */
-enum tj_status tj_client_translate_with(struct tj_provider *p, struct tj_document *doc,
-                                        const struct tj_client_options *opts,
-                                        struct tj_client_stats *stats, struct tj_diag *diag);
 /* Translates the documents docs[0..ndocs) together: their segments share batches and requests
  * in flight, and identical segments are sent once. stats (may be NULL) is an array of ndocs,
  * each document's counts added to its entry: a request counts for every document it carried

@@ -332,12 +332,6 @@ size_t tj_http_running(const struct tj_http *h)
     return h->running;
 }
 
-size_t tj_http_free_slots(const struct tj_http *h)
-{
-    size_t busy = h->running + h->queued;
-    return busy >= h->opts.max_in_flight ? 0 : h->opts.max_in_flight - busy;
-}
-
 const char *tj_http_header(const struct tj_http_response *resp, const char *name, size_t *len)
 {
     size_t n = strlen(name);

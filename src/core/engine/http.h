@@ -84,8 +84,6 @@ size_t tj_http_step(struct tj_http *h, double wait);
 size_t tj_http_pending(const struct tj_http *h);
 /* Requests running now. */
 size_t tj_http_running(const struct tj_http *h);
-/* Free slots: how many more requests would start at the next step. */
-size_t tj_http_free_slots(const struct tj_http *h);
 
 /* Seconds a response asks the client to wait before trying again, from its Retry-After
  * (seconds or an HTTP date, measured against now, a time() value) or retry-after-ms header;

@@ -139,11 +139,6 @@ const char *tj_provider_name(const struct tj_provider *p)
     return p->ops->info.name;
 }
 
-bool tj_provider_has(const struct tj_provider *p, unsigned features)
-{
-    return (p->ops->info.features & features) == features;
-}
-
 bool tj_provider_is_local(const struct tj_provider *p)
 {
     return p->ops->translate_local != NULL;

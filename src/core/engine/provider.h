@@ -196,8 +196,6 @@ void tj_provider_destroy(struct tj_provider *p); /* accepts NULL */
 const struct tj_provider_ops *tj_provider_class(const struct tj_provider *p);
 const struct tj_provider_info *tj_provider_info(const struct tj_provider *p);
 const char *tj_provider_name(const struct tj_provider *p);
-/* True when the instance has every feature bit in features. */
-bool tj_provider_has(const struct tj_provider *p, unsigned features);
 /* True for a local engine (translate with tj_provider_translate_local). */
 bool tj_provider_is_local(const struct tj_provider *p);
 
