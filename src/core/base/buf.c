@@ -56,20 +56,14 @@ enum tj_status tj_buf_putc(struct tj_buf *b, char c)
 
 enum tj_status tj_buf_printf(struct tj_buf *b, const char *fmt, ...)
 {
-    char small[256];
+    char small[256], *big;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int n = tj_vformat(small, sizeof small, &big, fmt, ap);
     va_end(ap);
     if (n < 0)
         return TJ_ERR_DATA;
-    if ((size_t)n < sizeof small)
-        return tj_buf_append(b, small, (size_t)n);
-    char *big = tj_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    enum tj_status rc = tj_buf_append(b, big, (size_t)n);
+    enum tj_status rc = tj_buf_append(b, big ? big : small, (size_t)n);
     free(big);
     return rc;
 }

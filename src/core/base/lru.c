@@ -33,16 +33,6 @@ static size_t entry_bytes(size_t klen, size_t vlen)
     return sizeof(struct entry) + klen + vlen + 2 + MALLOC_OVERHEAD;
 }
 
-static uint64_t fnv1a(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 struct tj_lru *tj_lru_create(size_t max_bytes)
 {
     struct tj_lru *c = tj_xcalloc(1, sizeof *c);
@@ -130,7 +120,7 @@ static void maybe_grow(struct tj_lru *c)
 
 const char *tj_lru_get(struct tj_lru *c, const char *key, size_t klen, size_t *vlen)
 {
-    struct entry *e = *slot_of(c, key, klen, fnv1a(key, klen));
+    struct entry *e = *slot_of(c, key, klen, tj_fnv1a(key, klen));
     if (!e)
         return NULL;
     if (c->newest != e) {
@@ -148,7 +138,7 @@ bool tj_lru_put(struct tj_lru *c, const char *key, size_t klen, const char *valu
     size_t table = c->nbuckets * sizeof *c->buckets;
     if (need > c->max_bytes || table > c->max_bytes - need)
         return false;
-    uint64_t h = fnv1a(key, klen);
+    uint64_t h = tj_fnv1a(key, klen);
     struct entry *old = *slot_of(c, key, klen, h);
     if (old)
         drop(c, old);

@@ -18,16 +18,6 @@ struct tj_strmap {
     size_t count;
 };
 
-static uint64_t fnv1a(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 struct tj_strmap *tj_strmap_create(void)
 {
     struct tj_strmap *m = tj_xcalloc(1, sizeof *m);
@@ -73,7 +63,7 @@ void *tj_strmap_put(struct tj_strmap *m, const char *key, size_t len, void *valu
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
-    uint64_t h = fnv1a(key, len);
+    uint64_t h = tj_fnv1a(key, len);
     struct slot *s = find(m, key, len, h);
     if (s->key) {
         void *prev = s->value;
@@ -90,7 +80,7 @@ void *tj_strmap_put(struct tj_strmap *m, const char *key, size_t len, void *valu
 
 void *tj_strmap_get(const struct tj_strmap *m, const char *key, size_t len)
 {
-    struct slot *s = find(m, key, len, fnv1a(key, len));
+    struct slot *s = find(m, key, len, tj_fnv1a(key, len));
     return s->key ? s->value : NULL;
 }
 

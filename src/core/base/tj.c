@@ -83,20 +83,38 @@ char *tj_xstrndup(const char *s, size_t n)
     return p;
 }
 
+int tj_vformat(char *small, size_t cap, char **big, const char *fmt, va_list ap)
+{
+    *big = NULL;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, cap, fmt, ap);
+    if (n >= 0 && (size_t)n >= cap) {
+        *big = tj_xmalloc((size_t)n + 1);
+        vsnprintf(*big, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    return n;
+}
+
 char *tj_xasprintf(const char *fmt, ...)
 {
-    char small[256];
+    char small[256], *big;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int n = tj_vformat(small, sizeof small, &big, fmt, ap);
     va_end(ap);
     if (n < 0)
         check(NULL);
-    if ((size_t)n < sizeof small)
-        return tj_xstrndup(small, (size_t)n);
-    char *p = tj_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
+    return big ? big : tj_xstrndup(small, (size_t)n);
+}
+
+uint64_t tj_fnv1a(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
 }

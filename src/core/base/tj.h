@@ -44,6 +44,14 @@ char *tj_xstrdup(const char *s);
 char *tj_xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string owned by the caller. */
 char *tj_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Formats fmt with ap into small (cap bytes) when the result fits there, else into a newly
+ * allocated block left in *big for the caller to free (*big is set to NULL when small holds
+ * it). Returns the length of the result, or -1 when fmt cannot be formatted. */
+int tj_vformat(char *small, size_t cap, char **big, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+/* The 64-bit FNV-1a hash of the len bytes at s. */
+uint64_t tj_fnv1a(const char *s, size_t len);
 
 #define TJ_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
