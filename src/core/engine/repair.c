@@ -662,6 +662,15 @@ char *tj_repair_message(const char *source, const struct tj_pin *pins,
 
 /* Retries. */
 
+/* How many of the verdicts v[0..n) are not TJ_PIN_RIGHT (what tj_repair_check returns). */
+static size_t not_right(const enum tj_pin_verdict *v, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += v[i] != TJ_PIN_RIGHT;
+    return k;
+}
+
 struct relay {
     const struct tj_dispatch_options *outer;
     const size_t *orig; /* retry item -> the caller's item */
@@ -703,11 +712,13 @@ void tj_repair_run(struct tj_provider *p, struct tj_dispatch_item *items, size_t
         struct tj_dispatch_item *it = &items[i];
         if (!it->done || !it->npins || !it->result.text)
             continue;
+        enum tj_pin_verdict *v = tj_xcalloc(it->npins, sizeof *v);
         char *t = tj_repair_mend(it->text, it->len, it->pins, it->npins, it->result.text, first,
-                                 it->result.pin_report, NULL, &notes[i]);
+                                 it->result.pin_report, v, &notes[i]);
         free(it->result.text);
         it->result.text = t;
-        wrong[i] = tj_repair_check(it->text, it->len, it->pins, it->npins, t, NULL);
+        wrong[i] = not_right(v, it->npins);
+        free(v);
     }
     size_t ks[8];
     size_t nk = ladder(p, ks, TJ_ARRAY_LEN(ks));
@@ -753,10 +764,10 @@ void tj_repair_run(struct tj_provider *p, struct tj_dispatch_item *items, size_t
                 struct tj_repair_notes rn = {0};
                 enum tj_pin_verdict *before = tj_xcalloc(it->npins, sizeof *before);
                 tj_repair_check(it->text, it->len, it->pins, it->npins, it->result.text, before);
-                char *t = tj_repair_mend(it->text, it->len, it->pins, it->npins, rt->result.text,
-                                         kind, rt->result.pin_report, NULL, &rn);
                 enum tj_pin_verdict *after = tj_xcalloc(it->npins, sizeof *after);
-                size_t w = tj_repair_check(it->text, it->len, it->pins, it->npins, t, after);
+                char *t = tj_repair_mend(it->text, it->len, it->pins, it->npins, rt->result.text,
+                                         kind, rt->result.pin_report, after, &rn);
+                size_t w = not_right(after, it->npins);
                 if (w < wrong[orig[j]]) {
                     /* Kept: the pins it made right are told as the retry's doing. */
                     struct tj_repair_notes kept = {0};
