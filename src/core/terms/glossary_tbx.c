@@ -9,6 +9,7 @@
  * entry without an Arabic or an English term is left out with a warning finding. */
 #include "buf.h"
 #include "glossary_int.h"
+#include "xml.h"
 
 #include <expat.h>
 #include <stdint.h>
@@ -58,20 +59,6 @@ struct tbx {
     char cap_type[64];
     struct tj_buf text;
 };
-
-static const char *local(const char *name)
-{
-    const char *c = strrchr(name, ':');
-    return c ? c + 1 : name;
-}
-
-static const char *attr(const char **atts, const char *key)
-{
-    for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp(local(atts[i]), key) == 0)
-            return atts[i + 1];
-    return NULL;
-}
 
 static bool is(const char *l, const char *a, const char *b, const char *c)
 {
@@ -193,7 +180,7 @@ static void capture(struct tbx *p, enum capture c, const char *type)
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     struct tbx *p = ud;
-    const char *l = local(name);
+    const char *l = tj_xml_local(name);
     p->depth++;
     if (!p->root_seen) {
         p->root_seen = true;
@@ -212,7 +199,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (!p->in_entry || p->cap != C_NONE)
         return;
     if (is(l, "langSet", "langSec", NULL)) {
-        const char *lang = attr(atts, "lang");
+        const char *lang = tj_xml_attr(atts, "lang");
         p->lang = L_OTHER;
         if (lang && (strncasecmp(lang, "ar", 2) == 0 || strncasecmp(lang, "en", 2) == 0) &&
             (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
@@ -226,9 +213,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     } else if (strcmp(l, "term") == 0) {
         capture(p, C_TERM, NULL);
     } else if (strcmp(l, "termNote") == 0) {
-        capture(p, C_TERMNOTE, attr(atts, "type"));
+        capture(p, C_TERMNOTE, tj_xml_attr(atts, "type"));
     } else if (is(l, "admin", "descrip", NULL) && p->lang == L_NONE) {
-        const char *type = attr(atts, "type");
+        const char *type = tj_xml_attr(atts, "type");
         if (type && (strncmp(type, "x-tarjim-", 9) == 0 || strcmp(type, "processStatus") == 0))
             capture(p, C_FIELD, type);
     } else if (strcmp(l, "note") == 0 && p->lang == L_NONE) {
@@ -294,7 +281,7 @@ static void end_capture(struct tbx *p)
 static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
     struct tbx *p = ud;
-    const char *l = local(name);
+    const char *l = tj_xml_local(name);
     if (p->cap != C_NONE && p->depth == p->cap_depth)
         end_capture(p);
     p->depth--;

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "input.h"
+#include "xml.h"
 
 #include <expat.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -28,21 +29,6 @@ struct parser {
     enum tj_status rc;
     struct tj_diag *diag;
 };
-
-/* Element names without a namespace prefix ("srx:rule" and "rule" alike). */
-static const char *local(const char *name)
-{
-    const char *c = strrchr(name, ':');
-    return c ? c + 1 : name;
-}
-
-static const char *attr(const char **atts, const char *key)
-{
-    for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp(local(atts[i]), key) == 0)
-            return atts[i + 1];
-    return NULL;
-}
 
 static void fail(struct parser *p, const char *fmt, const char *arg)
 {
@@ -90,15 +76,15 @@ static pcre2_code *compile_language_pattern(const char *pattern, struct tj_diag 
 static void XMLCALL on_start(void *data, const char *el, const char **atts)
 {
     struct parser *p = data;
-    const char *n = local(el);
+    const char *n = tj_xml_local(el);
     struct tj_srx *srx = p->srx;
     if (strcmp(n, "header") == 0) {
-        const char *c = attr(atts, "cascade");
+        const char *c = tj_xml_attr(atts, "cascade");
         if (c && !yes_or_no(p, "header cascade", c))
             return;
         srx->cascade = c && strcmp(c, "yes") == 0;
     } else if (strcmp(n, "languagerule") == 0) {
-        const char *name = attr(atts, "languagerulename");
+        const char *name = tj_xml_attr(atts, "languagerulename");
         if (!name) {
             fail(p, "languagerule without %s", "languagerulename");
             return;
@@ -112,7 +98,7 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
             fail(p, "%s outside a languagerule", "rule");
             return;
         }
-        const char *b = attr(atts, "break");
+        const char *b = tj_xml_attr(atts, "break");
         if (b && !yes_or_no(p, "rule break", b))
             return;
         struct tj_srx_language *l = p->lang;
@@ -129,8 +115,8 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
         p->where = n[0] == 'b' ? W_BEFORE : W_AFTER;
         tj_buf_reset(&p->text);
     } else if (strcmp(n, "languagemap") == 0) {
-        const char *pat = attr(atts, "languagepattern");
-        const char *name = attr(atts, "languagerulename");
+        const char *pat = tj_xml_attr(atts, "languagepattern");
+        const char *name = tj_xml_attr(atts, "languagerulename");
         if (!pat || !name) {
             fail(p, "languagemap without %s", pat ? "languagerulename" : "languagepattern");
             return;
@@ -152,7 +138,7 @@ static void XMLCALL on_start(void *data, const char *el, const char **atts)
 static void XMLCALL on_end(void *data, const char *el)
 {
     struct parser *p = data;
-    const char *n = local(el);
+    const char *n = tj_xml_local(el);
     if (strcmp(n, "languagerule") == 0) {
         p->lang = NULL;
     } else if (strcmp(n, "rule") == 0) {
