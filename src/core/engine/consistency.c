@@ -306,9 +306,7 @@ static void check_segment(struct tj_consistency *c, const struct seen *at)
             put_field(&k, key);
             tj_buf_puts(&val, US);
             put_field(&val, arabic);
-            tj_buf_printf(&val, US "%u" US "%u" US, s->id, at->doc);
-            put_field(&val, at->name);
-            put(c, &k, &val);
+            put_at(c, &k, &val, at);
             tj_buf_finish(&k);
             tj_buf_finish(&val);
         }
