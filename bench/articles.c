@@ -70,3 +70,23 @@ size_t bench_load_articles(const char *src, char **text, size_t *len, bool *shar
     free(brics);
     return count;
 }
+
+bool bench_repeat_articles(const char *src, size_t target_mb, char **text, size_t *len,
+                           struct bench_text *t)
+{
+    char *one = NULL;
+    *t = (struct bench_text){0};
+    t->articles = bench_load_articles(src, &one, &t->one_len, &t->shared_used);
+    if (t->one_len == 0) {
+        free(one);
+        return false;
+    }
+    t->copies = (target_mb * 1000000 + t->one_len - 1) / t->one_len;
+    *len = t->one_len * t->copies;
+    *text = tj_xmalloc(*len + 1);
+    for (size_t i = 0; i < t->copies; i++)
+        memcpy(*text + i * t->one_len, one, t->one_len);
+    (*text)[*len] = '\0';
+    free(one);
+    return true;
+}

@@ -14,4 +14,18 @@ double bench_now(void);
  * line. Returns how many files were read; *shared_used says whether the design article was. */
 size_t bench_load_articles(const char *src, char **text, size_t *len, bool *shared_used);
 
+/* What bench_repeat_articles made its text of. */
+struct bench_text {
+    size_t articles;  /* files read */
+    bool shared_used; /* whether the shared design article was one of them */
+    size_t one_len;   /* bytes of one copy of the articles */
+    size_t copies;    /* copies in the text */
+};
+
+/* The articles of bench_load_articles repeated whole until they make at least target_mb MB
+ * (10^6 bytes), NUL-terminated, in *text (free it) and *len, described in *t. Returns false,
+ * with nothing allocated, when src has no article. */
+bool bench_repeat_articles(const char *src, size_t target_mb, char **text, size_t *len,
+                           struct bench_text *t);
+
 #endif

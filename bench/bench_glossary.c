@@ -293,24 +293,14 @@ int main(int argc, char **argv)
         }
         printf("text: %s, %.1f MB\n", argv[optind], (double)len / 1e6);
     } else {
-        char *one = NULL;
-        size_t one_len = 0;
-        bool shared_used = false;
+        struct bench_text t;
         const char *src = getenv("TARJIM_SOURCE") ? getenv("TARJIM_SOURCE") : TJ_SOURCE_DIR;
-        size_t articles = bench_load_articles(src, &one, &one_len, &shared_used);
-        if (one_len == 0) {
+        if (!bench_repeat_articles(src, target_mb, &text, &len, &t)) {
             fprintf(stderr, "bench_glossary: no .ar.txt file in examples/; give a FILE\n");
             return 66;
         }
-        size_t copies = (target_mb * 1000000 + one_len - 1) / one_len;
-        len = one_len * copies;
-        text = tj_xmalloc(len + 1);
-        for (size_t i = 0; i < copies; i++)
-            memcpy(text + i * one_len, one, one_len);
-        text[len] = '\0';
-        free(one);
         printf("text: %zu articles (shared design article: %s) repeated %zu times: %.1f MB\n",
-               articles, shared_used ? "yes" : "no", copies, (double)len / 1e6);
+               t.articles, t.shared_used ? "yes" : "no", t.copies, (double)len / 1e6);
     }
     struct span *words;
     size_t nwords = arabic_words(text, len, &words);

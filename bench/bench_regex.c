@@ -565,24 +565,14 @@ int main(int argc, char **argv)
         printf("text: %s, %.2f MB (%zu bytes)%s\n", argv[optind + 1], (double)len / 1e6, len,
                len < 20000000 ? "; below 20 MB, figures are less stable" : "");
     } else {
-        char *one = NULL;
-        size_t one_len = 0;
-        bool shared = false;
-        size_t articles = bench_load_articles(src, &one, &one_len, &shared);
-        if (one_len == 0) {
+        struct bench_text t;
+        if (!bench_repeat_articles(src, target_mb, &text, &len, &t)) {
             fprintf(stderr, "bench_regex: no .ar.txt file in %s/examples; give a FILE\n", src);
             return 66;
         }
-        size_t copies = (target_mb * 1000000 + one_len - 1) / one_len;
-        len = one_len * copies;
-        text = tj_xmalloc(len + 1);
-        for (size_t i = 0; i < copies; i++)
-            memcpy(text + i * one_len, one, one_len);
-        text[len] = '\0';
-        free(one);
         printf("text: %zu articles (shared design article: %s), %zu bytes repeated %zu times = "
                "%.2f MB\n",
-               articles, shared ? "yes" : "no", one_len, copies, (double)len / 1e6);
+               t.articles, t.shared_used ? "yes" : "no", t.one_len, t.copies, (double)len / 1e6);
     }
     if (len >= INT32_MAX) {
         fprintf(stderr, "bench_regex: text too large for ICU's UTF-16 API\n");

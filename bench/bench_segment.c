@@ -392,27 +392,18 @@ int main(int argc, char **argv)
         printf("text: %s, %.2f MB (%zu bytes)%s\n", big_path, (double)len / 1e6, len,
                len < 20000000 ? "; below 20 MB, figures are less stable" : "");
     } else {
-        char *one = NULL;
-        size_t one_len = 0;
-        bool shared_used = false;
+        struct bench_text t;
         const char *src = getenv("TARJIM_SOURCE") ? getenv("TARJIM_SOURCE") : TJ_SOURCE_DIR;
-        size_t articles = bench_load_articles(src, &one, &one_len, &shared_used);
-        if (one_len == 0) {
+        if (!bench_repeat_articles(src, target_mb, &text, &len, &t)) {
             fprintf(stderr, "bench_segment: no .ar.txt file in examples/; give a FILE\n");
             return 66;
         }
-        size_t target = target_mb * 1000000, copies = (target + one_len - 1) / one_len;
-        len = one_len * copies;
-        text = tj_xmalloc(len + 1);
-        for (size_t i = 0; i < copies; i++)
-            memcpy(text + i * one_len, one, one_len);
-        text[len] = '\0';
-        free(one);
         big_path = write_temp(text, len);
         big_is_temp = true;
         printf("text: %zu articles (shared design article: %s), %zu bytes repeated %zu times = "
                "%.2f MB in %s\n",
-               articles, shared_used ? "yes" : "no", one_len, copies, (double)len / 1e6, big_path);
+               t.articles, t.shared_used ? "yes" : "no", t.one_len, t.copies, (double)len / 1e6,
+               big_path);
     }
 
     /* The memory check runs first, while this process is small: a child starts with the pages it
