@@ -284,20 +284,11 @@ static enum esc read_escape(struct reader *r, uint32_t *cp, struct tj_cpset *set
         add_spaces(set);
         return ESC_SET;
     case 'n':
-        r->i++;
-        *cp = '\n';
-        return ESC_CHAR;
     case 't':
-        r->i++;
-        *cp = '\t';
-        return ESC_CHAR;
     case 'r':
-        r->i++;
-        *cp = '\r';
-        return ESC_CHAR;
     case 'f':
         r->i++;
-        *cp = '\f';
+        *cp = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : '\f';
         return ESC_CHAR;
     case 'x':
         r->i++;
@@ -323,13 +314,8 @@ static enum esc read_escape(struct reader *r, uint32_t *cp, struct tj_cpset *set
             return ESC_SET;
         return ESC_ANY;
     }
-    case 'R':
-    case 'X':
-        r->i++;
-        *len = TJ_RX_UNBOUNDED;
-        return ESC_ANY;
     default:
-        if (c >= '1' && c <= '9') { /* back reference */
+        if (c == 'R' || c == 'X' || (c >= '1' && c <= '9')) { /* \R, \X, a back reference */
             r->i++;
             *len = TJ_RX_UNBOUNDED;
             return ESC_ANY;
