@@ -56,6 +56,12 @@ int tj_cli_usage(const struct tj_cmd *cmd, const char *fmt, ...)
     return TJ_EXIT_USAGE;
 }
 
+int tj_cli_bad_option(const struct tj_cmd *cmd, int c, char *const *argv)
+{
+    return tj_cli_usage(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+                        argv[optind - 1]);
+}
+
 static bool is_dir(const char *path)
 {
     struct stat st;

@@ -50,6 +50,9 @@ void tj_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a usage error ("tarjim CMD: message", then a hint) and returns 64. */
 int tj_cli_usage(const struct tj_cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Reports the option that getopt_long (its short options starting with ':') refused at
+ * argv[optind - 1]: c ':' for one that lacks its value, else an unknown one. Returns 64. */
+int tj_cli_bad_option(const struct tj_cmd *cmd, int c, char *const *argv);
 
 /* Where glossaries/ and web/ are: $TARJIM_DATA_DIR; the install's data directory when this is
  * the installed executable; else the source tree when run from the build tree. */

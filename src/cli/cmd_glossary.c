@@ -74,10 +74,8 @@ static int parse_opts(int argc, char **argv, const struct option *opts, const ch
         case 'h':
             fputs(tj_cmd_glossary.usage, stdout);
             return 0;
-        case ':':
-            return tj_cli_usage(&tj_cmd_glossary, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return tj_cli_usage(&tj_cmd_glossary, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' too */
+            return tj_cli_bad_option(&tj_cmd_glossary, c, argv);
         }
     }
     return -1;

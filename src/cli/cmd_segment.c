@@ -122,10 +122,8 @@ static int run(int argc, char **argv)
         case 'h':
             fputs(tj_cmd_segment.usage, stdout);
             return 0;
-        case ':':
-            return tj_cli_usage(&tj_cmd_segment, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return tj_cli_usage(&tj_cmd_segment, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' too */
+            return tj_cli_bad_option(&tj_cmd_segment, c, argv);
         }
     }
     struct tj_segmenter *rules;

@@ -232,11 +232,8 @@ static int run(int argc, char **argv)
         case 'h':
             fputs(tj_cmd_serve.usage, stdout);
             goto out;
-        case ':':
-            status = tj_cli_usage(&tj_cmd_serve, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            status = tj_cli_usage(&tj_cmd_serve, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' too */
+            status = tj_cli_bad_option(&tj_cmd_serve, c, argv);
             goto out;
         }
     }

@@ -335,12 +335,8 @@ static int run(int argc, char **argv)
             fputs(tj_cmd_tm.usage, stdout);
             goto out;
         }
-        if (c == ':') {
-            status = tj_cli_usage(&tj_cmd_tm, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        }
-        if (!tj_cli_engine_option(&o.engine, c, optarg)) {
-            status = tj_cli_usage(&tj_cmd_tm, "unknown option '%s'", argv[optind - 1]);
+        if (c == ':' || !tj_cli_engine_option(&o.engine, c, optarg)) {
+            status = tj_cli_bad_option(&tj_cmd_tm, c, argv);
             goto out;
         }
     }

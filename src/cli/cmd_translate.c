@@ -376,11 +376,8 @@ static int run(int argc, char **argv)
         case 'h':
             fputs(tj_cmd_translate.usage, stdout);
             goto out;
-        case ':':
-            status = tj_cli_usage(&tj_cmd_translate, "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            status = tj_cli_usage(&tj_cmd_translate, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' too */
+            status = tj_cli_bad_option(&tj_cmd_translate, c, argv);
             goto out;
         }
     }
